@@ -1,0 +1,49 @@
+namespace EdgeRouter.Configuration;
+
+/// <summary>
+/// The whole gateway configuration as read from one JSON file. Immutable: a reload builds a new
+/// instance and swaps the runtime snapshot built from it.
+/// </summary>
+public sealed record GatewayConfig
+{
+    /// <summary>Listener and request limits.</summary>
+    public ServerConfig Server { get; init; } = new();
+
+    /// <summary>Log level and format.</summary>
+    public LoggingConfig Logging { get; init; } = new();
+
+    /// <summary>When present, the built-in upstream simulator runs inside the gateway process.</summary>
+    public SimulatorConfig? Simulator { get; init; }
+
+    /// <summary>Upstream providers, each with its models. Names are unique.</summary>
+    public IReadOnlyList<ProviderConfig> Providers { get; init; } = [];
+
+    /// <summary>Routes by name; the request's <c>model</c> selects one.</summary>
+    public IReadOnlyDictionary<string, RouteConfig> Routes { get; init; } = new Dictionary<string, RouteConfig>();
+}
+
+/// <summary>Listener and request limits. Changing <see cref="Urls"/> needs a restart; the rest reloads.</summary>
+public sealed record ServerConfig
+{
+    /// <summary>Default for <see cref="MaxRequestBodyBytes"/>: 4 MiB.</summary>
+    public const long DefaultMaxRequestBodyBytes = 4 * 1024 * 1024;
+
+    /// <summary>Addresses Kestrel listens on, e.g. <c>http://127.0.0.1:8080</c>.</summary>
+    public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:8080"];
+
+    /// <summary>Largest accepted request body in bytes; larger bodies get 413.</summary>
+    public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>How long shutdown waits for in-flight requests, in milliseconds.</summary>
+    public int ShutdownTimeoutMs { get; init; } = 10_000;
+}
+
+/// <summary>Logging settings.</summary>
+public sealed record LoggingConfig
+{
+    /// <summary>Minimum level for EdgeRouter's own categories: Trace, Debug, Information, Warning, Error, Critical, None.</summary>
+    public string Level { get; init; } = "Information";
+
+    /// <summary><c>text</c> for people, <c>json</c> for log shippers.</summary>
+    public string Format { get; init; } = "text";
+}

@@ -1,0 +1,115 @@
+namespace EdgeRouter.Configuration;
+
+/// <summary>An OpenAI-compatible upstream and the models it serves.</summary>
+public sealed record ProviderConfig
+{
+    /// <summary>Unique name; concrete model ids are <c>name/model</c>. Letters, digits, <c>-</c>, <c>_</c>, <c>.</c>.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>Base URL up to and including the API version, e.g. <c>https://api.openai.com/v1</c>.</summary>
+    public string BaseUrl { get; init; } = "";
+
+    /// <summary>Name of the environment variable holding the API key, sent as a bearer token. Null: no key.</summary>
+    public string? ApiKeyEnv { get; init; }
+
+    /// <summary>
+    /// Header carrying the API key. <c>Authorization</c> (default) sends <c>Bearer &lt;key&gt;</c>; any other name
+    /// (e.g. <c>api-key</c>) sends the key as the whole value.
+    /// </summary>
+    public string ApiKeyHeader { get; init; } = "Authorization";
+
+    /// <summary>Extra headers sent with every upstream request.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Connect, first-byte, idle and total timeouts.</summary>
+    public TimeoutConfig Timeouts { get; init; } = new();
+
+    /// <summary>Retries against this provider before falling back to the next candidate.</summary>
+    public RetryConfig Retry { get; init; } = new();
+
+    /// <summary>Circuit breaker guarding this provider.</summary>
+    public CircuitBreakerConfig CircuitBreaker { get; init; } = new();
+
+    /// <summary>Upper bound on pooled keep-alive connections to this provider.</summary>
+    public int MaxConnections { get; init; } = 1024;
+
+    /// <summary>The models this provider serves.</summary>
+    public IReadOnlyList<ModelConfig> Models { get; init; } = [];
+}
+
+/// <summary>Per-provider timeouts in milliseconds.</summary>
+public sealed record TimeoutConfig
+{
+    /// <summary>TCP and TLS connection establishment.</summary>
+    public int ConnectMs { get; init; } = 5_000;
+
+    /// <summary>From sending the request to the first byte of the response body.</summary>
+    public int FirstByteMs { get; init; } = 60_000;
+
+    /// <summary>Longest silence between two chunks of a streamed response.</summary>
+    public int StreamIdleMs { get; init; } = 60_000;
+
+    /// <summary>Whole exchange, from sending the request to the last byte.</summary>
+    public int TotalMs { get; init; } = 600_000;
+}
+
+/// <summary>Retry policy. Retries happen only before the first byte reaches the client.</summary>
+public sealed record RetryConfig
+{
+    /// <summary>Attempts against one provider, including the first (1 disables retries).</summary>
+    public int MaxAttempts { get; init; } = 2;
+
+    /// <summary>Base of the exponential backoff; the actual delay is drawn uniformly from [0, base·2^n] (full jitter).</summary>
+    public int BaseDelayMs { get; init; } = 100;
+
+    /// <summary>Cap on one backoff delay.</summary>
+    public int MaxDelayMs { get; init; } = 2_000;
+
+    /// <summary>Longest <c>Retry-After</c> honoured; a longer one moves on to the next candidate instead.</summary>
+    public int RetryAfterCapMs { get; init; } = 5_000;
+}
+
+/// <summary>Consecutive-failure circuit breaker.</summary>
+public sealed record CircuitBreakerConfig
+{
+    /// <summary>Consecutive failed attempts that open the circuit. 0 disables the breaker.</summary>
+    public int FailureThreshold { get; init; } = 5;
+
+    /// <summary>How long the circuit stays open before one half-open probe is let through.</summary>
+    public int OpenMs { get; init; } = 30_000;
+}
+
+/// <summary>A model served by a provider.</summary>
+public sealed record ModelConfig
+{
+    /// <summary>Name under the provider; the concrete id is <c>provider/name</c>.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>Model name sent upstream; defaults to <see cref="Name"/>.</summary>
+    public string? UpstreamName { get; init; }
+
+    /// <summary><c>chat</c> (default) or <c>embedding</c>.</summary>
+    public string Kind { get; init; } = ModelKinds.Chat;
+
+    /// <summary>USD per one million input tokens.</summary>
+    public decimal InputPricePerMillion { get; init; }
+
+    /// <summary>USD per one million output tokens.</summary>
+    public decimal OutputPricePerMillion { get; init; }
+
+    /// <summary>Context window in tokens.</summary>
+    public int ContextWindow { get; init; } = 128_000;
+
+    /// <summary>Free-form tags (<c>cheap</c>, <c>strong</c>, <c>vision</c>, …) that routers may use.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+}
+
+/// <summary>Values of <see cref="ModelConfig.Kind"/>.</summary>
+public static class ModelKinds
+{
+    /// <summary>Serves <c>/v1/chat/completions</c>.</summary>
+    public const string Chat = "chat";
+
+    /// <summary>Serves <c>/v1/embeddings</c>.</summary>
+    public const string Embedding = "embedding";
+}

@@ -1,0 +1,31 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EdgeRouter.Configuration;
+
+/// <summary>A named route: an ordered pipeline of stages that ends in a decision or a response.</summary>
+public sealed record RouteConfig
+{
+    /// <summary>Shown in <c>GET /v1/models</c>.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Stages run in order until one decides or responds.</summary>
+    public IReadOnlyList<StageConfig> Stages { get; init; } = [];
+
+    /// <summary>Concrete model ids tried, in order, after every candidate the stages chose has failed.</summary>
+    public IReadOnlyList<string> Fallback { get; init; } = [];
+}
+
+/// <summary>
+/// One pipeline stage: its <see cref="Kind"/> picks the stage implementation, which binds and validates the
+/// remaining properties itself (see <c>IStageFactory</c>), so new stage kinds need no change here.
+/// </summary>
+public sealed record StageConfig
+{
+    /// <summary>Stage kind, e.g. <c>static</c>, <c>weighted</c>, <c>fallback</c>.</summary>
+    public string Kind { get; init; } = "";
+
+    /// <summary>Every other property of the stage object, bound by the stage's factory.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Settings { get; init; }
+}

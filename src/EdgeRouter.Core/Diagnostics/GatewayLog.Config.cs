@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRouter.Diagnostics;
+
+public static partial class GatewayLog
+{
+    /// <summary>A changed config file was validated and is now in use.</summary>
+    [LoggerMessage(EventId = 8, EventName = "ConfigReloaded", Level = LogLevel.Information,
+        Message = "config reloaded from {Path}: {Routes} routes, {Models} models")]
+    public static partial void ConfigReloaded(ILogger logger, string path, int routes, int models);
+
+    /// <summary>A changed config file was invalid; the previous config stays in use.</summary>
+    [LoggerMessage(EventId = 9, EventName = "ConfigReloadRejected", Level = LogLevel.Error,
+        Message = "config change in {Path} rejected, keeping the previous config:\n{Errors}")]
+    public static partial void ConfigReloadRejected(ILogger logger, string path, string errors);
+
+    /// <summary>A setting that only applies at startup changed.</summary>
+    [LoggerMessage(EventId = 10, EventName = "RestartRequired", Level = LogLevel.Warning,
+        Message = "config change to {Setting} takes effect only after a restart")]
+    public static partial void RestartRequired(ILogger logger, string setting);
+
+    /// <summary>The gateway is ready.</summary>
+    [LoggerMessage(EventId = 11, EventName = "Started", Level = LogLevel.Information,
+        Message = "EdgeRouter {Version} listening on {Urls} with config {Source} ({Routes} routes, {Models} models)")]
+    public static partial void Started(ILogger logger, string version, string urls, string source, int routes, int models);
+
+    /// <summary>The in-process simulator is serving.</summary>
+    [LoggerMessage(EventId = 12, EventName = "SimulatorStarted", Level = LogLevel.Information,
+        Message = "built-in simulator serving {Models} on {Url}")]
+    public static partial void SimulatorStarted(ILogger logger, string models, string url);
+}

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using EdgeRouter.Configuration;
+
+namespace EdgeRouter.Pipeline;
+
+/// <summary>How often a stage ends the pipeline; used to reject routes whose later stages could never run.</summary>
+public enum StageTermination
+{
+    /// <summary>The stage only annotates the context and always continues.</summary>
+    Never,
+
+    /// <summary>The stage decides or responds for some requests (a cache, a rule with no default).</summary>
+    Sometimes,
+
+    /// <summary>The stage always decides or responds (a static target, a weighted choice).</summary>
+    Always,
+}
+
+/// <summary>What a stage factory sees while binding and validating one stage's settings.</summary>
+/// <param name="Path">JSON path of the stage object, e.g. <c>routes.auto.stages[1]</c>.</param>
+/// <param name="Settings">The stage object's properties other than <c>kind</c>.</param>
+/// <param name="Catalog">Every concrete model, to check references.</param>
+/// <param name="Errors">Where problems are reported.</param>
+public sealed record StageBindingContext(
+    string Path,
+    IReadOnlyDictionary<string, JsonElement> Settings,
+    ModelCatalog Catalog,
+    ConfigErrors Errors);
+
+/// <summary>
+/// Creates one kind of stage: binds and validates its settings at config load (reporting every problem with its
+/// path) and builds the stage instance for a runtime snapshot. Register factories in a <see cref="StageRegistry"/>.
+/// </summary>
+public interface IStageFactory
+{
+    /// <summary>The <c>kind</c> value this factory handles.</summary>
+    string Kind { get; }
+
+    /// <summary>How often stages of this kind end the pipeline.</summary>
+    StageTermination Termination { get; }
+
+    /// <summary>Binds and validates settings; returns them, or null after reporting errors.</summary>
+    object? Bind(StageBindingContext context);
+
+    /// <summary>Builds the stage from settings returned by <see cref="Bind"/>.</summary>
+    IRouteStage Create(object settings, ModelCatalog catalog);
+}
+
+/// <summary>Base for factories whose settings are a source-generated JSON record.</summary>
+/// <typeparam name="TSettings">The settings record.</typeparam>
+public abstract class StageFactory<TSettings> : IStageFactory
+    where TSettings : class
+{
+    /// <inheritdoc />
+    public abstract string Kind { get; }
+
+    /// <inheritdoc />
+    public abstract StageTermination Termination { get; }
+
+    /// <summary>Source-generated metadata for <typeparamref name="TSettings"/>.</summary>
+    protected abstract JsonTypeInfo<TSettings> SettingsTypeInfo { get; }
+
+    /// <inheritdoc />
+    public object? Bind(StageBindingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var settings = StageSettingsBinder.Bind(context, SettingsTypeInfo);
+        if (settings is null)
+        {
+            return null;
+        }
+
+        var before = context.Errors.Count;
+        Validate(settings, context);
+        return context.Errors.Count == before ? settings : null;
+    }
+
+    /// <inheritdoc />
+    public IRouteStage Create(object settings, ModelCatalog catalog) => Create((TSettings)settings, catalog);
+
+    /// <summary>Reports every problem with <paramref name="settings"/> to <c>context.Errors</c>.</summary>
+    protected abstract void Validate(TSettings settings, StageBindingContext context);
+
+    /// <summary>Builds the stage; <paramref name="settings"/> passed validation.</summary>
+    protected abstract IRouteStage Create(TSettings settings, ModelCatalog catalog);
+}

@@ -1,0 +1,85 @@
+using EdgeRouter.Protocol;
+using Microsoft.AspNetCore.Http;
+
+namespace EdgeRouter.Pipeline;
+
+/// <summary>
+/// Everything a stage may read about one request, and the places a stage may write to: the decision trace and
+/// completion observers. One instance per request; not shared between threads.
+/// </summary>
+public sealed class RouteContext
+{
+    private List<Func<CompletedExchange, ValueTask>>? _completionObservers;
+
+    /// <summary>Creates the context for one request.</summary>
+    public RouteContext(string requestId, string routeName, ChatRequest request, IHeaderDictionary headers)
+    {
+        RequestId = requestId;
+        RouteName = routeName;
+        Request = request;
+        Headers = headers;
+    }
+
+    /// <summary>The request id echoed in <c>x-request-id</c>.</summary>
+    public string RequestId { get; }
+
+    /// <summary>The route the request's <c>model</c> selected (a route name or a concrete model id).</summary>
+    public string RouteName { get; }
+
+    /// <summary>The parsed request, with the client's exact bytes.</summary>
+    public ChatRequest Request { get; }
+
+    /// <summary>The client's request headers.</summary>
+    public IHeaderDictionary Headers { get; }
+
+    /// <summary>Where the request's time went: upstream waits versus the gateway itself.</summary>
+    public ExchangeTiming Timing { get; init; } = new();
+
+    /// <summary>What each stage did and why; written to the decision log.</summary>
+    public DecisionTrace Trace { get; } = new();
+
+    /// <summary>True when some observer needs the response body (see <see cref="OnCompleted"/>).</summary>
+    public bool CaptureResponse => _completionObservers is not null;
+
+    /// <summary>Observers to run after the response has been sent in full.</summary>
+    internal IReadOnlyList<Func<CompletedExchange, ValueTask>>? CompletionObservers => _completionObservers;
+
+    /// <summary>
+    /// Registers <paramref name="observer"/> to run once the exchange has finished, with the response the client
+    /// received (a cache writer uses this). Registering makes the relay record the response body.
+    /// </summary>
+    public void OnCompleted(Func<CompletedExchange, ValueTask> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        (_completionObservers ??= []).Add(observer);
+    }
+
+    /// <summary>Runs the registered observers; an observer's failure does not stop the others.</summary>
+    public async ValueTask NotifyCompletedAsync(CompletedExchange exchange)
+    {
+        if (_completionObservers is null)
+        {
+            return;
+        }
+
+        List<Exception>? failures = null;
+        foreach (var observer in _completionObservers)
+        {
+            try
+            {
+                await observer(exchange).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // an observer's bug must not fail the request that already completed
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                (failures ??= []).Add(ex);
+            }
+        }
+
+        if (failures is not null)
+        {
+            throw new AggregateException("A completion observer failed.", failures);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace EdgeRouter.Protocol;
+
+/// <summary>Why a request is rejected, in OpenAI's error vocabulary.</summary>
+/// <param name="StatusCode">HTTP status, 4xx.</param>
+/// <param name="Message">Human-readable explanation.</param>
+/// <param name="Param">The offending parameter (<c>messages[0].content</c>), if any.</param>
+/// <param name="Code">Machine-readable code, e.g. <c>invalid_type</c>.</param>
+public sealed record RequestError(int StatusCode, string Message, string? Param, string Code)
+{
+    /// <summary>The OpenAI error <c>type</c> for this status.</summary>
+    public string Type => OpenAiErrors.TypeFor(StatusCode);
+
+    internal static RequestError InvalidType(string param, string expected, string got) =>
+        new(400, $"Invalid type for '{param}': expected {expected}, but got {got}.", param, "invalid_type");
+
+    internal static RequestError InvalidValue(string param, string message) =>
+        new(400, $"Invalid value for '{param}': {message}", param, "invalid_value");
+
+    internal static RequestError Missing(string param) =>
+        new(400, $"Missing required parameter: '{param}'.", param, "missing_required_parameter");
+}
