@@ -252,7 +252,7 @@ public static partial class ConfigValidator
             RequireRate(faults.StallRate, $"{faultPath}.stallRate", errors);
             RequireRate(faults.DropRate, $"{faultPath}.dropRate", errors);
             var total = faults.ErrorRate + faults.RateLimitRate + faults.StallRate + faults.DropRate;
-            errors.Require(total <= 1, faultPath, $"rates must add up to at most 1, got {Num(total)}");
+            errors.Require(total <= 1, faultPath, $"rates must add up to at most 1, got {Num(Math.Round(total, 6))}");
             errors.Require(faults.RetryAfterSeconds >= 0, $"{faultPath}.retryAfterSeconds", $"must be >= 0, got {faults.RetryAfterSeconds}");
             errors.Require(faults.StallMs >= 0, $"{faultPath}.stallMs", $"must be >= 0, got {faults.StallMs}");
             errors.Require(faults.DropAfterTokens >= 0, $"{faultPath}.dropAfterTokens", $"must be >= 0, got {faults.DropAfterTokens}");

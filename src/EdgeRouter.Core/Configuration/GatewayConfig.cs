@@ -1,25 +1,29 @@
 namespace EdgeRouter.Configuration;
 
 /// <summary>
-/// The whole gateway configuration as read from one JSON file. Immutable: a reload builds a new
-/// instance and swaps the runtime snapshot built from it.
+/// The whole gateway configuration as read from one JSON file. A reload builds a new instance and swaps the
+/// runtime snapshot built from it; a loaded instance is never changed.
 /// </summary>
+/// <remarks>
+/// The configuration records have setters rather than <c>init</c> accessors because System.Text.Json's source
+/// generator assigns <c>default</c> to every omitted init-only property, which would discard the defaults below.
+/// </remarks>
 public sealed record GatewayConfig
 {
     /// <summary>Listener and request limits.</summary>
-    public ServerConfig Server { get; init; } = new();
+    public ServerConfig Server { get; set; } = new();
 
     /// <summary>Log level and format.</summary>
-    public LoggingConfig Logging { get; init; } = new();
+    public LoggingConfig Logging { get; set; } = new();
 
     /// <summary>When present, the built-in upstream simulator runs inside the gateway process.</summary>
-    public SimulatorConfig? Simulator { get; init; }
+    public SimulatorConfig? Simulator { get; set; }
 
     /// <summary>Upstream providers, each with its models. Names are unique.</summary>
-    public IReadOnlyList<ProviderConfig> Providers { get; init; } = [];
+    public IReadOnlyList<ProviderConfig> Providers { get; set; } = [];
 
     /// <summary>Routes by name; the request's <c>model</c> selects one.</summary>
-    public IReadOnlyDictionary<string, RouteConfig> Routes { get; init; } = new Dictionary<string, RouteConfig>();
+    public IReadOnlyDictionary<string, RouteConfig> Routes { get; set; } = new Dictionary<string, RouteConfig>();
 }
 
 /// <summary>Listener and request limits. Changing <see cref="Urls"/> needs a restart; the rest reloads.</summary>
@@ -29,21 +33,21 @@ public sealed record ServerConfig
     public const long DefaultMaxRequestBodyBytes = 4 * 1024 * 1024;
 
     /// <summary>Addresses Kestrel listens on, e.g. <c>http://127.0.0.1:8080</c>.</summary>
-    public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:8080"];
+    public IReadOnlyList<string> Urls { get; set; } = ["http://127.0.0.1:8080"];
 
     /// <summary>Largest accepted request body in bytes; larger bodies get 413.</summary>
-    public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
+    public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
 
     /// <summary>How long shutdown waits for in-flight requests, in milliseconds.</summary>
-    public int ShutdownTimeoutMs { get; init; } = 10_000;
+    public int ShutdownTimeoutMs { get; set; } = 10_000;
 }
 
 /// <summary>Logging settings.</summary>
 public sealed record LoggingConfig
 {
     /// <summary>Minimum level for EdgeRouter's own categories: Trace, Debug, Information, Warning, Error, Critical, None.</summary>
-    public string Level { get; init; } = "Information";
+    public string Level { get; set; } = "Information";
 
     /// <summary><c>text</c> for people, <c>json</c> for log shippers.</summary>
-    public string Format { get; init; } = "text";
+    public string Format { get; set; } = "text";
 }

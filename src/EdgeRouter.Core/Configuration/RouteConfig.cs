@@ -7,13 +7,13 @@ namespace EdgeRouter.Configuration;
 public sealed record RouteConfig
 {
     /// <summary>Shown in <c>GET /v1/models</c>.</summary>
-    public string? Description { get; init; }
+    public string? Description { get; set; }
 
     /// <summary>Stages run in order until one decides or responds.</summary>
-    public IReadOnlyList<StageConfig> Stages { get; init; } = [];
+    public IReadOnlyList<StageConfig> Stages { get; set; } = [];
 
     /// <summary>Concrete model ids tried, in order, after every candidate the stages chose has failed.</summary>
-    public IReadOnlyList<string> Fallback { get; init; } = [];
+    public IReadOnlyList<string> Fallback { get; set; } = [];
 }
 
 /// <summary>
@@ -23,9 +23,9 @@ public sealed record RouteConfig
 public sealed record StageConfig
 {
     /// <summary>Stage kind, e.g. <c>static</c>, <c>weighted</c>, <c>fallback</c>.</summary>
-    public string Kind { get; init; } = "";
+    public string Kind { get; set; } = "";
 
-    /// <summary>Every other property of the stage object, bound by the stage's factory.</summary>
+    /// <summary>Every other property of the stage object, bound by the stage's factory. Settable because System.Text.Json cannot fill extension data through an initializer.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Settings { get; init; }
+    public Dictionary<string, JsonElement>? Settings { get; set; }
 }

@@ -1,7 +1,7 @@
 namespace EdgeRouter.Pipeline;
 
 /// <summary>
-/// One step of a route's pipeline. A stage reads the <see cref="RouteContext"/> and returns
+/// One step of a route's pipeline. A stage reads the <see cref="RequestContext"/> and returns
 /// <see cref="StageOutcome.Continue"/> (pass to the next stage, possibly after annotating the context),
 /// a decision (the ordered models to dispatch to) or a finished response (the pipeline ends there).
 /// </summary>
@@ -18,5 +18,5 @@ public interface IRouteStage
     /// <summary>Runs the stage for one request.</summary>
     /// <param name="context">The request being routed.</param>
     /// <param name="cancellationToken">Signalled when the client goes away or the gateway shuts down.</param>
-    ValueTask<StageOutcome> InvokeAsync(RouteContext context, CancellationToken cancellationToken);
+    ValueTask<StageOutcome> InvokeAsync(RequestContext context, CancellationToken cancellationToken);
 }

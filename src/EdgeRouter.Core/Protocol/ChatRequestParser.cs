@@ -439,7 +439,7 @@ public static class ChatRequestParser
     }
 
     /// <summary>Describes a token for error messages, the way OpenAI does ("a string", "an array").</summary>
-    internal static string Describe(JsonTokenType token) => token switch
+    public static string Describe(JsonTokenType token) => token switch
     {
         JsonTokenType.String => "a string",
         JsonTokenType.Number => "a number",

@@ -10,12 +10,15 @@ public sealed record RequestError(int StatusCode, string Message, string? Param,
     /// <summary>The OpenAI error <c>type</c> for this status.</summary>
     public string Type => OpenAiErrors.TypeFor(StatusCode);
 
-    internal static RequestError InvalidType(string param, string expected, string got) =>
+    /// <summary>A field has the wrong JSON type.</summary>
+    public static RequestError InvalidType(string param, string expected, string got) =>
         new(400, $"Invalid type for '{param}': expected {expected}, but got {got}.", param, "invalid_type");
 
-    internal static RequestError InvalidValue(string param, string message) =>
+    /// <summary>A field has a value outside what is accepted.</summary>
+    public static RequestError InvalidValue(string param, string message) =>
         new(400, $"Invalid value for '{param}': {message}", param, "invalid_value");
 
-    internal static RequestError Missing(string param) =>
+    /// <summary>A required field is absent.</summary>
+    public static RequestError Missing(string param) =>
         new(400, $"Missing required parameter: '{param}'.", param, "missing_required_parameter");
 }

@@ -73,7 +73,7 @@ public sealed partial class ChatDispatcher
 
                 clock.ChunkArrived();
                 input.Advance(read);
-                var consumed = ProcessEvents(input.WrittenSpan, output, ref state);
+                var consumed = ProcessEvents(input.WrittenSpan, output, state);
                 Compact(input, consumed);
                 if (state.UpstreamError is not null && !state.Committed)
                 {
@@ -130,7 +130,7 @@ public sealed partial class ChatDispatcher
     }
 
     /// <summary>Rewrites every complete event in <paramref name="data"/> into <paramref name="output"/>; returns bytes consumed.</summary>
-    private static int ProcessEvents(ReadOnlySpan<byte> data, PooledBufferWriter output, ref StreamState state)
+    private static int ProcessEvents(ReadOnlySpan<byte> data, PooledBufferWriter output, StreamState state)
     {
         var consumed = 0;
         while (!state.SawDone)
@@ -141,14 +141,14 @@ public sealed partial class ChatDispatcher
                 break;
             }
 
-            RewriteEvent(data.Slice(consumed, length), output, ref state);
+            RewriteEvent(data.Slice(consumed, length), output, state);
             consumed += length;
         }
 
         return consumed;
     }
 
-    private static void RewriteEvent(ReadOnlySpan<byte> ev, PooledBufferWriter output, ref StreamState state)
+    private static void RewriteEvent(ReadOnlySpan<byte> ev, PooledBufferWriter output, StreamState state)
     {
         if (!SseFraming.TryGetSingleData(ev, out var start, out var length))
         {
@@ -217,8 +217,8 @@ public sealed partial class ChatDispatcher
         private JsonEdit _first;
     }
 
-    /// <summary>Per-attempt state of a stream relay.</summary>
-    private struct StreamState
+    /// <summary>Per-attempt state of a stream relay (a class: its async methods must update it in place).</summary>
+    private sealed class StreamState
     {
         private readonly DispatchRequest _request;
         private readonly HttpContext _http;
@@ -281,7 +281,7 @@ public sealed partial class ChatDispatcher
             }
         }
 
-        public readonly AttemptResult Completed() => new()
+        public AttemptResult Completed() => new()
         {
             Outcome = UpstreamError is null ? UpstreamOutcome.Success : UpstreamOutcome.StreamInterrupted,
             Committed = true,

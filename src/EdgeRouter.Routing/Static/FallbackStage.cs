@@ -8,7 +8,7 @@ namespace EdgeRouter.Routing.Static;
 public sealed record FallbackStageSettings
 {
     /// <summary>Models tried in order; the first is used while it answers.</summary>
-    public IReadOnlyList<string> Targets { get; init; } = [];
+    public IReadOnlyList<string> Targets { get; set; } = [];
 }
 
 /// <summary>Sends every request to the first model, falling back to the next ones in order when it fails.</summary>
@@ -27,7 +27,7 @@ public sealed class FallbackStage : IRouteStage
     public string Kind => FallbackStageFactory.KindName;
 
     /// <inheritdoc />
-    public ValueTask<StageOutcome> InvokeAsync(RouteContext context, CancellationToken cancellationToken) => new(_outcome);
+    public ValueTask<StageOutcome> InvokeAsync(RequestContext context, CancellationToken cancellationToken) => new(_outcome);
 }
 
 /// <summary>Factory of <c>fallback</c> stages.</summary>

@@ -8,7 +8,7 @@ namespace EdgeRouter.Routing.Static;
 public sealed record StaticStageSettings
 {
     /// <summary>The model every request goes to (<c>provider/model</c>).</summary>
-    public string Target { get; init; } = "";
+    public string Target { get; set; } = "";
 }
 
 /// <summary>Sends every request to one model.</summary>
@@ -27,7 +27,7 @@ public sealed class StaticStage : IRouteStage
     public string Kind => StaticStageFactory.KindName;
 
     /// <inheritdoc />
-    public ValueTask<StageOutcome> InvokeAsync(RouteContext context, CancellationToken cancellationToken) => new(_outcome);
+    public ValueTask<StageOutcome> InvokeAsync(RequestContext context, CancellationToken cancellationToken) => new(_outcome);
 }
 
 /// <summary>Factory of <c>static</c> stages.</summary>

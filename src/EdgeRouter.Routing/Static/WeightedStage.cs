@@ -9,20 +9,20 @@ namespace EdgeRouter.Routing.Static;
 public sealed record WeightedStageSettings
 {
     /// <summary>Models and their relative weights.</summary>
-    public IReadOnlyList<WeightedTarget> Targets { get; init; } = [];
+    public IReadOnlyList<WeightedTarget> Targets { get; set; } = [];
 
     /// <summary>When the drawn model fails, try the others (heaviest first) before the route's fallback.</summary>
-    public bool FallbackToOthers { get; init; } = true;
+    public bool FallbackToOthers { get; set; } = true;
 }
 
 /// <summary>One model of a weighted choice.</summary>
 public sealed record WeightedTarget
 {
     /// <summary>The model (<c>provider/model</c>).</summary>
-    public string Model { get; init; } = "";
+    public string Model { get; set; } = "";
 
     /// <summary>Relative weight, &gt; 0.</summary>
-    public double Weight { get; init; } = 1;
+    public double Weight { get; set; } = 1;
 }
 
 /// <summary>
@@ -63,7 +63,7 @@ public sealed class WeightedStage : IRouteStage
                 candidates.AddRange(byWeight.Where(t => t.Index != i && t.Target != target).Select(t => t.Target).Distinct());
             }
 
-            var share = (weight / total).ToString("P0", CultureInfo.InvariantCulture);
+            var share = (weight / total * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
             _details[i] = $"drew {target.Id} ({share} of traffic)";
             _decisions[i] = new RoutingDecision(candidates, $"weighted: {_details[i]}");
         }
@@ -75,7 +75,7 @@ public sealed class WeightedStage : IRouteStage
     public string Kind => WeightedStageFactory.KindName;
 
     /// <inheritdoc />
-    public ValueTask<StageOutcome> InvokeAsync(RouteContext context, CancellationToken cancellationToken)
+    public ValueTask<StageOutcome> InvokeAsync(RequestContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var draw = _random.NextDouble();

@@ -7,12 +7,12 @@ namespace EdgeRouter.Pipeline;
 /// Everything a stage may read about one request, and the places a stage may write to: the decision trace and
 /// completion observers. One instance per request; not shared between threads.
 /// </summary>
-public sealed class RouteContext
+public sealed class RequestContext
 {
     private List<Func<CompletedExchange, ValueTask>>? _completionObservers;
 
     /// <summary>Creates the context for one request.</summary>
-    public RouteContext(string requestId, string routeName, ChatRequest request, IHeaderDictionary headers)
+    public RequestContext(string requestId, string routeName, ChatRequest request, IHeaderDictionary headers)
     {
         RequestId = requestId;
         RouteName = routeName;

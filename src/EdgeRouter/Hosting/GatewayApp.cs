@@ -1,0 +1,259 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using EdgeRouter.Configuration;
+using EdgeRouter.Diagnostics;
+using EdgeRouter.Diagnostics.Metrics;
+using EdgeRouter.Dispatch.Forwarding;
+using EdgeRouter.Dispatch.Providers;
+using EdgeRouter.Endpoints;
+using EdgeRouter.Pipeline;
+using EdgeRouter.Routing;
+using EdgeRouter.Runtime;
+using EdgeRouter.Simulator;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace EdgeRouter.Hosting;
+
+/// <summary>
+/// A running gateway: Kestrel with the OpenAI-compatible endpoints, the current configuration snapshot, the config
+/// watcher and, when configured, the in-process simulator. The composition root of EdgeRouter.
+/// </summary>
+public sealed class GatewayApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly SnapshotHolder _snapshots;
+    private readonly ConfigReloader? _reloader;
+    private readonly ConfigWatcher? _watcher;
+    private readonly PosixSignalRegistration? _sighup;
+
+    private GatewayApp(WebApplication app, SnapshotHolder snapshots, ConfigReloader? reloader, ConfigWatcher? watcher,
+        PosixSignalRegistration? sighup, SimulatorServer? simulator, IReadOnlyList<Uri> addresses)
+    {
+        _app = app;
+        _snapshots = snapshots;
+        _reloader = reloader;
+        _watcher = watcher;
+        _sighup = sighup;
+        Simulator = simulator;
+        Addresses = addresses;
+    }
+
+    /// <summary>The product version.</summary>
+    public static string Version { get; } =
+        typeof(GatewayApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>The addresses Kestrel is listening on.</summary>
+    public IReadOnlyList<Uri> Addresses { get; }
+
+    /// <summary>The in-process simulator, when the config has a <c>simulator</c> section.</summary>
+    public SimulatorServer? Simulator { get; }
+
+    /// <summary>The configuration snapshot new requests use.</summary>
+    public GatewaySnapshot Snapshot => _snapshots.Current;
+
+    /// <summary>Loads and validates the configuration, starts the simulator (if any) and Kestrel.</summary>
+    /// <exception cref="ConfigurationException">The configuration is invalid; every problem is listed.</exception>
+    public static async Task<GatewayApp> StartAsync(GatewayOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var stages = new StageRegistry(RoutingStages.Factories.Concat(options.ExtraStages));
+        var (content, source) = ReadConfig(options);
+        var loaded = ConfigLoader.Load(content, stages, options.Environment);
+        if (!loaded.IsValid)
+        {
+            throw new ConfigurationException(source, loaded.Errors);
+        }
+
+        var config = loaded.Value.Config;
+        var logLevel = new LogLevelSwitch(config.Logging.Level);
+        var urls = options.Urls ?? config.Server.Urls;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        ConfigureLogging(builder.Logging, config.Logging, logLevel, options.ConfigureLogging);
+        builder.WebHost.UseUrls([.. urls]);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null; // enforced per request from the live config (server.maxRequestBodyBytes)
+        });
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromMilliseconds(config.Server.ShutdownTimeoutMs));
+        if (!options.HandleSignals)
+        {
+            builder.Services.AddSingleton<IHostLifetime, NullLifetime>();
+        }
+
+        var app = builder.Build();
+        var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+        var logger = loggers.CreateLogger("EdgeRouter");
+        var registry = new MetricsRegistry();
+        var metrics = new GatewayMetrics(registry);
+        var snapshots = new SnapshotHolder(GatewaySnapshot.Build(loaded.Value, null, options.Time, new List<ProviderRuntime>()));
+        RegisterGauges(registry, snapshots);
+
+        SimulatorServer? simulator = null;
+        var ready = false;
+        try
+        {
+            if (config.Simulator is { } simulatorConfig)
+            {
+                simulator = await SimulatorServer.StartAsync(simulatorConfig, loggers, cancellationToken);
+                GatewayLog.SimulatorStarted(logger, string.Join(", ", simulatorConfig.Models.Select(m => m.Name)), simulator.ApiBase.ToString());
+            }
+
+            var dispatcher = new ChatDispatcher(metrics, loggers.CreateLogger("EdgeRouter.Dispatch"), options.Time);
+            var recorder = new RequestRecorder(metrics, loggers);
+            MapEndpoints(app, snapshots, dispatcher, recorder, registry, logger, () => Volatile.Read(ref ready));
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            if (simulator is not null)
+            {
+                await simulator.DisposeAsync();
+            }
+
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a)).ToList();
+        ConfigReloader? reloader = null;
+        ConfigWatcher? watcher = null;
+        PosixSignalRegistration? sighup = null;
+        if (options.ConfigPath is { } path)
+        {
+            reloader = new ConfigReloader(path, content, stages, options.Environment, snapshots, options.Time, metrics, logger);
+            reloader.Applied += next => logLevel.Set(next.Config.Logging.Level);
+            watcher = new ConfigWatcher(path, options.ConfigPollInterval, reloader.ReloadAsync);
+            if (options.HandleSignals && !OperatingSystem.IsWindows())
+            {
+                sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+                {
+                    signal.Cancel = true;
+                    _ = reloader.ReloadAsync();
+                });
+            }
+        }
+
+        Volatile.Write(ref ready, true);
+        GatewayLog.Started(logger, Version, string.Join(", ", addresses), source, config.Routes.Count, snapshots.Current.Catalog.All.Count);
+        return new GatewayApp(app, snapshots, reloader, watcher, sighup, simulator, addresses);
+    }
+
+    /// <summary>Re-reads the config file now; true when a new configuration was applied.</summary>
+    public Task<bool> ReloadAsync() => _reloader?.ReloadAsync() ?? Task.FromResult(false);
+
+    /// <summary>Completes when the gateway has been asked to stop (Ctrl+C, SIGTERM or <see cref="StopAsync"/>).</summary>
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    /// <summary>Stops accepting requests and waits for in-flight ones (up to <c>server.shutdownTimeoutMs</c>).</summary>
+    public Task StopAsync() => _app.StopAsync();
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        _sighup?.Dispose();
+        _watcher?.Dispose();
+        _reloader?.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        if (Simulator is not null)
+        {
+            await Simulator.DisposeAsync();
+        }
+
+        foreach (var provider in _snapshots.Current.Providers.All)
+        {
+            provider.Dispose();
+        }
+    }
+
+    private static (byte[] Content, string Source) ReadConfig(GatewayOptions options)
+    {
+        if (options.ConfigPath is { } path)
+        {
+            try
+            {
+                return (File.ReadAllBytes(path), path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new ConfigurationException(path, [new ConfigError("", $"cannot read the config file: {ex.Message}")]);
+            }
+        }
+
+        return options.ConfigJson is { } json ? (json.ToArray(), "(in-memory config)") : (EmbeddedDefaults.ConfigJson(), EmbeddedDefaults.SourceName);
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, LoggingConfig config, LogLevelSwitch level, Action<ILoggingBuilder>? custom)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(LogLevel.Trace);
+        // EdgeRouter's categories follow the live logging.level; the framework only speaks up for warnings.
+        logging.AddFilter((category, messageLevel) => category is not null && category.StartsWith("EdgeRouter", StringComparison.Ordinal)
+            ? messageLevel >= level.Current
+            : messageLevel >= LogLevel.Warning);
+        if (custom is not null)
+        {
+            custom(logging);
+            return;
+        }
+
+        if (config.Format == "json")
+        {
+            logging.AddJsonConsole(json =>
+            {
+                json.IncludeScopes = false;
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(text =>
+            {
+                text.SingleLine = true;
+                text.IncludeScopes = false;
+                text.UseUtcTimestamp = true;
+                text.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
+        }
+    }
+
+    private static void RegisterGauges(MetricsRegistry registry, SnapshotHolder snapshots)
+    {
+        registry.Gauge("edgerouter_build_info", "EdgeRouter version.", ["version"], () => [(new LabelValues(Version), 1)]);
+        registry.Gauge("edgerouter_circuit_state", "Circuit breaker state per provider: 0 closed, 1 open, 2 half-open.", ["provider"],
+            () => snapshots.Current.Providers.All.Select(p => (new LabelValues(p.Name), (double)p.Breaker.State)));
+    }
+
+    private static void MapEndpoints(WebApplication app, SnapshotHolder snapshots, ChatDispatcher dispatcher, RequestRecorder recorder,
+        MetricsRegistry registry, ILogger logger, Func<bool> isReady)
+    {
+        var chat = new ChatCompletionsEndpoint(snapshots, dispatcher, recorder, logger);
+        var embeddings = new EmbeddingsEndpoint(snapshots, dispatcher);
+        var models = new ModelsEndpoint(snapshots);
+        var operational = new OperationalEndpoints(snapshots, registry, isReady);
+        app.Map("/v1/chat/completions", new RequestDelegate(chat.HandleAsync));
+        app.Map("/v1/embeddings", new RequestDelegate(embeddings.HandleAsync));
+        app.MapGet("/v1/models", new RequestDelegate(models.ListAsync));
+        app.MapGet("/v1/models/{**id}", new RequestDelegate(models.GetAsync));
+        app.MapGet("/healthz", new RequestDelegate(OperationalEndpoints.HealthAsync));
+        app.MapGet("/readyz", new RequestDelegate(operational.ReadyAsync));
+        app.MapGet("/metrics", new RequestDelegate(operational.MetricsAsync));
+        app.MapFallback(new RequestDelegate(OperationalEndpoints.NotFoundAsync));
+    }
+
+    /// <summary>The live minimum level of EdgeRouter's log categories; follows config reloads.</summary>
+    private sealed class LogLevelSwitch(string initial)
+    {
+        private int _level = (int)Parse(initial);
+
+        public LogLevel Current => (LogLevel)Volatile.Read(ref _level);
+
+        public void Set(string level) => Volatile.Write(ref _level, (int)Parse(level));
+
+        private static LogLevel Parse(string level) => Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed) ? parsed : LogLevel.Information;
+    }
+}

@@ -1,0 +1,3 @@
+using EdgeRouter.Cli;
+
+return await CommandLine.RunAsync(args);

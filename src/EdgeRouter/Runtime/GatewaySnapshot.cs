@@ -1,0 +1,92 @@
+using System.Collections.Frozen;
+using EdgeRouter.Configuration;
+using EdgeRouter.Dispatch.Providers;
+using EdgeRouter.Pipeline;
+using EdgeRouter.Routing.Static;
+
+namespace EdgeRouter.Runtime;
+
+/// <summary>
+/// Everything a request needs, built from one validated configuration: routes with their stages, concrete models
+/// and provider runtimes. Immutable; a request reads <see cref="SnapshotHolder.Current"/> once and uses that
+/// snapshot throughout, so a reload never changes the rules under a request in flight.
+/// </summary>
+public sealed class GatewaySnapshot
+{
+    private readonly FrozenDictionary<string, RouteRuntime> _routes;
+    private readonly FrozenDictionary<string, RouteRuntime> _modelRoutes;
+
+    private GatewaySnapshot(ValidatedConfig validated, ProviderPool providers,
+        FrozenDictionary<string, RouteRuntime> routes, FrozenDictionary<string, RouteRuntime> modelRoutes)
+    {
+        Validated = validated;
+        Providers = providers;
+        _routes = routes;
+        _modelRoutes = modelRoutes;
+    }
+
+    /// <summary>The configuration this snapshot was built from.</summary>
+    public ValidatedConfig Validated { get; }
+
+    /// <summary>The configuration as written.</summary>
+    public GatewayConfig Config => Validated.Config;
+
+    /// <summary>Every concrete model.</summary>
+    public ModelCatalog Catalog => Validated.Catalog;
+
+    /// <summary>Provider runtimes by name.</summary>
+    public ProviderPool Providers { get; }
+
+    /// <summary>Configured routes, in configuration order.</summary>
+    public IEnumerable<RouteRuntime> Routes => Config.Routes.Keys.Select(name => _routes[name]);
+
+    /// <summary>
+    /// Builds a snapshot. Provider runtimes whose settings did not change are carried over from
+    /// <paramref name="previous"/>; the replaced ones are added to <paramref name="retired"/>.
+    /// </summary>
+    public static GatewaySnapshot Build(ValidatedConfig validated, GatewaySnapshot? previous, TimeProvider time, ICollection<ProviderRuntime> retired)
+    {
+        ArgumentNullException.ThrowIfNull(validated);
+        var providers = ProviderPool.Build(validated, previous?.Providers, time, retired);
+        var catalog = validated.Catalog;
+        var routes = new Dictionary<string, RouteRuntime>(StringComparer.Ordinal);
+        foreach (var (name, route) in validated.Config.Routes)
+        {
+            var stages = validated.RouteStages[name].Select(s => s.Factory.Create(s.Settings, catalog)).ToList();
+            var fallback = route.Fallback.Select(id => catalog.TryResolve(id, out var t) ? t : null).OfType<ModelTarget>().ToList();
+            routes[name] = new RouteRuntime(name, route.Description, stages, fallback, isImplicit: false);
+        }
+
+        var modelRoutes = new Dictionary<string, RouteRuntime>(StringComparer.Ordinal);
+        foreach (var model in catalog.All)
+        {
+            if (model.Model.Kind == ModelKinds.Chat)
+            {
+                modelRoutes[model.Id] = new RouteRuntime(model.Id, null, [new StaticStage(model)], [], isImplicit: true);
+            }
+        }
+
+        return new GatewaySnapshot(validated, providers,
+            routes.ToFrozenDictionary(StringComparer.Ordinal), modelRoutes.ToFrozenDictionary(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Resolves a request's <c>model</c>: a route name first, then a concrete <c>provider/model</c> id, then a
+    /// bare model name that only one provider serves.
+    /// </summary>
+    public bool TryResolveRoute(string model, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RouteRuntime? route)
+    {
+        if (_routes.TryGetValue(model, out route) || _modelRoutes.TryGetValue(model, out route))
+        {
+            return true;
+        }
+
+        if (Catalog.TryResolve(model, out var target) && _modelRoutes.TryGetValue(target.Id, out route))
+        {
+            return true;
+        }
+
+        route = null;
+        return false;
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text;
+
+namespace EdgeRouter.FunctionalTests;
+
+/// <summary>Reads server-sent events from a response the way a client does.</summary>
+internal static class Sse
+{
+    /// <summary>The <c>data:</c> payloads of every event in <paramref name="text"/>.</summary>
+    public static List<string> Payloads(string text) =>
+        text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => e.Split('\n').FirstOrDefault(l => l.StartsWith("data:", StringComparison.Ordinal)))
+            .Where(l => l is not null)
+            .Select(l => l!["data:".Length..].TrimStart())
+            .ToList();
+
+    /// <summary>Reads events one at a time from a live response.</summary>
+    public static async IAsyncEnumerable<string> ReadAsync(Stream stream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var data = new StringBuilder();
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                if (data.Length > 0)
+                {
+                    yield return data.ToString();
+                    data.Clear();
+                }
+
+                continue;
+            }
+
+            if (line.StartsWith("data:", StringComparison.Ordinal))
+            {
+                data.Append(line["data:".Length..].TrimStart());
+            }
+        }
+    }
+}
