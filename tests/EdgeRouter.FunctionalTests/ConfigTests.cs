@@ -99,3 +99,46 @@ public class ConfigTests
         }
     }
 }
+
+public class ExampleConfigTests
+{
+    public static TheoryData<string> Examples()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot(), "examples"), "*.json").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void EveryExampleConfigIsValidOnceItsKeysAreSet(string file)
+    {
+        var stages = new EdgeRouter.Pipeline.StageRegistry(EdgeRouter.Routing.RoutingStages.Factories);
+        var path = Path.Combine(RepositoryRoot(), "examples", file);
+
+        var withKeys = EdgeRouter.Configuration.ConfigLoader.LoadFile(path, stages, name => name.EndsWith("_API_KEY", StringComparison.Ordinal) ? "test-key" : null);
+        Assert.True(withKeys.IsValid, string.Join("\n", withKeys.Errors));
+        var keyed = withKeys.Value.Config.Providers.Where(p => p.ApiKeyEnv is not null).ToList();
+        if (keyed.Count > 0)
+        {
+            var withoutKeys = EdgeRouter.Configuration.ConfigLoader.LoadFile(path, stages, _ => null);
+            Assert.Equal(keyed.Select(p => $"names environment variable {p.ApiKeyEnv}, which is not set"),
+                withoutKeys.Errors.Select(e => e.Message));
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EdgeRouter.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("EdgeRouter.sln not found above the test binaries.");
+    }
+}

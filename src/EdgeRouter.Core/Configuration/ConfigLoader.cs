@@ -37,7 +37,7 @@ public static class ConfigLoader
         }
         catch (JsonException ex)
         {
-            return ConfigLoadResult.Failure([Describe(ex)]);
+            return ConfigLoadResult.Failure([Describe(ex, "")]);
         }
 
         if (config is null)
@@ -48,9 +48,14 @@ public static class ConfigLoader
         return ConfigValidator.Validate(config, stages, environment);
     }
 
-    private static ConfigError Describe(JsonException ex)
+    /// <summary>
+    /// Turns a deserialization failure into a config error whose path starts with <paramref name="pathPrefix"/>
+    /// (e.g. <c>simulator</c> for a file that holds only that section), with the line and column when known.
+    /// </summary>
+    public static ConfigError Describe(JsonException ex, string pathPrefix)
     {
-        var path = StageSettingsBinder.JoinPath("", ex.Path);
+        ArgumentNullException.ThrowIfNull(ex);
+        var path = StageSettingsBinder.JoinPath(pathPrefix, ex.Path);
         var message = StageSettingsBinder.DescribeJsonError(ex);
         if (ex.LineNumber is { } line)
         {

@@ -227,7 +227,8 @@ public static partial class ConfigValidator
     {
         ArgumentNullException.ThrowIfNull(simulator);
         ArgumentNullException.ThrowIfNull(errors);
-        RequireHttpUrl(simulator.Url, "simulator.url", errors);
+        errors.Require(Uri.TryCreate(simulator.Url, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttp,
+            "simulator.url", $"must be an absolute http:// URL (the simulator serves plain HTTP), got '{simulator.Url}'");
         errors.Require(simulator.Models.Count > 0, "simulator.models", "must list at least one model");
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < simulator.Models.Count; i++)

@@ -4,7 +4,7 @@ namespace EdgeRouter.Configuration;
 public sealed record SimulatorConfig
 {
     /// <summary>Address the simulator listens on.</summary>
-    public string Url { get; set; } = "http://127.0.0.1:18081";
+    public string Url { get; set; } = "http://127.0.0.1:18080";
 
     /// <summary>Seed for latency jitter and random faults; the same seed replays the same run.</summary>
     public int Seed { get; set; } = 42;

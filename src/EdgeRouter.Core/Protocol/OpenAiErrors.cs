@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace EdgeRouter.Protocol;
@@ -6,6 +7,9 @@ namespace EdgeRouter.Protocol;
 /// <summary>Writes OpenAI-style error bodies: <c>{"error":{"message","type","param","code"}}</c>.</summary>
 public static class OpenAiErrors
 {
+    // Messages quote names ('x'); the default encoder would escape the quotes as \u0027, unlike OpenAI.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The OpenAI error <c>type</c> for an HTTP status.</summary>
     public static string TypeFor(int statusCode) => statusCode switch
     {
@@ -21,7 +25,7 @@ public static class OpenAiErrors
     /// <summary>Writes the error object to <paramref name="output"/>.</summary>
     public static void Write(IBufferWriter<byte> output, string message, string type, string? param, string? code)
     {
-        using var writer = new Utf8JsonWriter(output);
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
         WriteObject(writer, message, type, param, code);
     }
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Measures the gateway's added latency: the published AOT binary runs the simulator ("edgerouter sim") and the
+# gateway in front of it; the load generator sends the same requests at a fixed rate to the simulator directly
+# and through the gateway. Layout on a 2-core machine: gateway on CPU 1; simulator and load generator on CPU 0.
+#   bench/load/run.sh [rate] [duration-seconds]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+rate="${1:-500}"
+duration="${2:-20}"
+rid="linux-$( [ "$(uname -m)" = aarch64 ] && echo arm64 || echo x64 )"
+binary="artifacts/publish/$rid/edgerouter"
+[ -x "$binary" ] || ./build.sh publish "$rid" >/dev/null
+dotnet build bench/load -c Release -o artifacts/loadtest >/dev/null
+
+pin() { if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
+pin 0 "$binary" sim --config bench/load/sim.json >/dev/null 2>&1 &
+sim=$!
+pin 1 "$binary" --config bench/load/gateway.json >/dev/null 2>&1 &
+gateway=$!
+trap 'kill $sim $gateway 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -fs http://127.0.0.1:18100/readyz >/dev/null 2>&1 && curl -fs http://127.0.0.1:18080/healthz >/dev/null 2>&1 && break
+  sleep 0.05
+done
+
+echo "edgerouter $("$binary" version | cut -d' ' -f2), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+for scenario in "instant" "instant --stream" "realistic --stream"; do
+  set -- $scenario
+  model="$1"; shift
+  pin 0 dotnet artifacts/loadtest/EdgeRouter.LoadTest.dll \
+    --direct http://127.0.0.1:18080/v1/chat/completions --direct-model "$model" \
+    --gateway http://127.0.0.1:18100/v1/chat/completions --model "$model" \
+    --rate "$rate" --duration "$duration" --warmup 5 --label "$model $*" "$@"
+done

@@ -1,0 +1,308 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace EdgeRouter.Simulator;
+
+/// <summary>What the simulator needs from a chat completion request, read in one pass without a DOM.</summary>
+internal struct ChatRequestInfo
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
+
+    public ModelState? Model;
+    public string? ModelName;
+    public int MessagesStart;
+    public int MessagesLength;
+    public bool Stream;
+    public bool IncludeUsage;
+    public long? MaxTokens;
+    public int Choices;
+    public long PromptTokens;
+
+    /// <summary>
+    /// Reads <paramref name="body"/>. Returns null when the request can be answered; otherwise the error to send.
+    /// <see cref="Model"/> is set whenever the body names a simulated model, even if something else is wrong.
+    /// </summary>
+    public static SimError? Read(ReadOnlySpan<byte> body, SimulatorState state, out ChatRequestInfo info)
+    {
+        info = new ChatRequestInfo { MessagesStart = -1, Choices = 1 };
+        SimError? problem = null;
+        var modelSeen = false;
+        long? maxTokens = null;
+        long? maxCompletionTokens = null;
+        try
+        {
+            var reader = new Utf8JsonReader(body, ReaderOptions);
+            if (!reader.Read())
+            {
+                return SimError.InvalidJson("the body is empty");
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return SimError.Invalid("The request body must be a JSON object.", code: "invalid_json");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var field = reader.ValueTextEquals("model"u8) ? 1
+                    : reader.ValueTextEquals("messages"u8) ? 2
+                    : reader.ValueTextEquals("stream"u8) ? 3
+                    : reader.ValueTextEquals("stream_options"u8) ? 4
+                    : reader.ValueTextEquals("max_tokens"u8) ? 5
+                    : reader.ValueTextEquals("max_completion_tokens"u8) ? 6
+                    : reader.ValueTextEquals("n"u8) ? 7
+                    : 0;
+                reader.Read();
+                SimError? error = null;
+                switch (field)
+                {
+                    case 1:
+                        modelSeen = true;
+                        if (reader.TokenType != JsonTokenType.String)
+                        {
+                            error = SimError.WrongType("model", "a string");
+                            reader.Skip();
+                        }
+                        else
+                        {
+                            info.Model = state.Find(ref reader);
+                            info.ModelName = info.Model?.Name ?? reader.GetString();
+                        }
+
+                        break;
+                    case 2:
+                        error = ReadMessages(ref reader, ref info);
+                        break;
+                    case 3:
+                        error = ReadBool(ref reader, "stream", out info.Stream);
+                        break;
+                    case 4:
+                        error = ReadStreamOptions(ref reader, ref info);
+                        break;
+                    case 5:
+                        error = ReadInteger(ref reader, "max_tokens", 0, long.MaxValue, out maxTokens);
+                        break;
+                    case 6:
+                        error = ReadInteger(ref reader, "max_completion_tokens", 0, long.MaxValue, out maxCompletionTokens);
+                        break;
+                    case 7:
+                        error = ReadInteger(ref reader, "n", 1, 128, out var n);
+                        info.Choices = (int)(n ?? 1);
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+
+                problem ??= error;
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                return SimError.InvalidJson("unexpected data after the top-level object");
+            }
+        }
+        catch (JsonException ex)
+        {
+            return SimError.InvalidJson(ex);
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString or CopyString on malformed UTF-8 or escapes.
+            return SimError.InvalidJson("a string is not valid UTF-8 or has a bad escape sequence");
+        }
+
+        info.MaxTokens = maxCompletionTokens ?? maxTokens;
+        if (!modelSeen)
+        {
+            return SimError.Missing("model");
+        }
+
+        if (problem is null && info.Model is null)
+        {
+            return SimError.ModelNotFound(info.ModelName ?? "");
+        }
+
+        return problem ?? (info.MessagesStart < 0 ? SimError.Missing("messages") : null);
+    }
+
+    private static SimError? ReadMessages(ref Utf8JsonReader reader, ref ChatRequestInfo info)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return SimError.WrongType("messages", "an array of message objects");
+        }
+
+        var start = (int)reader.TokenStartIndex;
+        long promptTokens = 0;
+        var count = 0;
+        SimError? error = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                // Keep walking so the reader ends on the array's close.
+                error ??= SimError.WrongType($"messages[{count}]", "an object");
+                reader.Skip();
+                count++;
+                continue;
+            }
+
+            long textBytes = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isContent = reader.ValueTextEquals("content"u8);
+                reader.Read();
+                if (!isContent)
+                {
+                    reader.Skip();
+                }
+                else if (reader.TokenType == JsonTokenType.String)
+                {
+                    textBytes += TextLength(ref reader);
+                }
+                else if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    textBytes += ReadParts(ref reader);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            promptTokens += 3 + ((textBytes + 3) / 4);
+            count++;
+        }
+
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (count == 0)
+        {
+            return SimError.Invalid("Invalid 'messages': empty array. Expected an array with minimum length 1.", "messages", "empty_array");
+        }
+
+        info.MessagesStart = start;
+        info.MessagesLength = (int)reader.BytesConsumed - start;
+        info.PromptTokens = promptTokens;
+        return null;
+    }
+
+    private static long ReadParts(ref Utf8JsonReader reader)
+    {
+        long textBytes = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isText = reader.ValueTextEquals("text"u8);
+                reader.Read();
+                if (isText && reader.TokenType == JsonTokenType.String)
+                {
+                    textBytes += TextLength(ref reader);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+
+        return textBytes;
+    }
+
+    /// <summary>UTF-8 length of the current string once unescaped.</summary>
+    internal static int TextLength(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan.Length;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        try
+        {
+            return reader.CopyString(rented);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static SimError? ReadStreamOptions(ref Utf8JsonReader reader, ref ChatRequestInfo info)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return SimError.WrongType("stream_options", "an object");
+        }
+
+        SimError? error = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isIncludeUsage = reader.ValueTextEquals("include_usage"u8);
+            reader.Read();
+            if (isIncludeUsage)
+            {
+                error ??= ReadBool(ref reader, "stream_options.include_usage", out info.IncludeUsage);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return error;
+    }
+
+    internal static SimError? ReadBool(ref Utf8JsonReader reader, string name, out bool value)
+    {
+        value = reader.TokenType == JsonTokenType.True;
+        if (reader.TokenType is JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        reader.Skip();
+        return SimError.WrongType(name, "a boolean");
+    }
+
+    internal static SimError? ReadInteger(ref Utf8JsonReader reader, string name, long min, long max, out long? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var number))
+        {
+            reader.Skip();
+            return SimError.WrongType(name, "an integer");
+        }
+
+        if (number < min || number > max)
+        {
+            return SimError.Invalid($"Invalid '{name}': must be between {min} and {max}, got {number}.", name, "invalid_value");
+        }
+
+        value = number;
+        return null;
+    }
+}
