@@ -5,8 +5,9 @@ using System.Text;
 
 // Open-loop load generator: sends requests at a fixed rate to two targets (the simulator directly, then the
 // gateway in front of it) and reports latency percentiles of each and the difference, the gateway's added latency.
-// Latency is measured from each request's scheduled send time, so a stalled target cannot hide its queueing
-// (no coordinated omission).
+// Sends are paced by the clock, never by responses, so a slow target cannot slow the offered load down (no
+// coordinated omission). Latency runs from the moment a request is handed to the client, not from its slot in the
+// schedule: timer granularity (about 1 ms) would otherwise add the same lateness to every sample of both targets.
 var options = Options.Parse(args);
 if (options is null)
 {
@@ -79,21 +80,22 @@ static async Task Phase(HttpClient client, Uri url, byte[] body, int rate, int s
             Thread.SpinWait(20);
         }
 
-        pending.Add(Send(client, url, body, due, stream, result));
+        pending.Add(Send(client, url, body, stream, result));
     }
 
     await Task.WhenAll(pending);
 }
 
-static async Task Send(HttpClient client, Uri url, byte[] body, long scheduled, bool stream, Result? result)
+static async Task Send(HttpClient client, Uri url, byte[] body, bool stream, Result? result)
 {
+    var sent = Stopwatch.GetTimestamp();
     try
     {
         using var content = new ByteArrayContent(body);
         content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         using var response = await client.PostAsync(url, content);
         var bytes = await response.Content.ReadAsByteArrayAsync();
-        var elapsed = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
+        var elapsed = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
         var complete = response.IsSuccessStatusCode && (!stream || bytes.AsSpan().EndsWith("data: [DONE]\n\n"u8));
         if (result is null)
         {

@@ -12,10 +12,15 @@ binary="artifacts/publish/$rid/edgerouter"
 [ -x "$binary" ] || ./build.sh publish "$rid" >/dev/null
 dotnet build bench/load -c Release -o artifacts/loadtest >/dev/null
 
-pin() { if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
-pin 0 "$binary" sim --config bench/load/sim.json >/dev/null 2>&1 &
+# taskset execs the program, so $! is the server's own pid and the trap below really stops it.
+cpu0=(); cpu1=()
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then cpu0=(taskset -c 0); cpu1=(taskset -c 1); fi
+for port in 18080 18100; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "run.sh: port $port is in use; stop what runs there first" >&2; exit 1; fi
+done
+"${cpu0[@]}" "$binary" sim --config bench/load/sim.json >/dev/null 2>&1 &
 sim=$!
-pin 1 "$binary" --config bench/load/gateway.json >/dev/null 2>&1 &
+"${cpu1[@]}" "$binary" --config bench/load/gateway.json >/dev/null 2>&1 &
 gateway=$!
 trap 'kill $sim $gateway 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
@@ -27,7 +32,7 @@ echo "edgerouter $("$binary" version | cut -d' ' -f2), $(nproc) cores, $(date -u
 for scenario in "instant" "instant --stream" "realistic --stream"; do
   set -- $scenario
   model="$1"; shift
-  pin 0 dotnet artifacts/loadtest/EdgeRouter.LoadTest.dll \
+  "${cpu0[@]}" dotnet artifacts/loadtest/EdgeRouter.LoadTest.dll \
     --direct http://127.0.0.1:18080/v1/chat/completions --direct-model "$model" \
     --gateway http://127.0.0.1:18100/v1/chat/completions --model "$model" \
     --rate "$rate" --duration "$duration" --warmup 5 --label "$model $*" "$@"

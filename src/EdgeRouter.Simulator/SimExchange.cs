@@ -212,7 +212,13 @@ internal sealed class SimExchange : IDisposable
     public RecordedExchange ToRecord(bool canceled)
     {
         var status = Sent == 0 && !Context.Response.HasStarted ? 0 : Context.Response.StatusCode;
-        return new RecordedExchange(Body.ToArray(), status, Wire.WrittenSpan[..Sent].ToArray(), Streamed, canceled);
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in Context.Request.Headers)
+        {
+            headers[name.ToLowerInvariant()] = values.ToString();
+        }
+
+        return new RecordedExchange(Body.ToArray(), status, Wire.WrittenSpan[..Sent].ToArray(), Streamed, canceled, headers);
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
 using System.Text.Json;
 
@@ -39,6 +40,31 @@ public class RelayTests
         Assert.Equal("sim", response.Headers.GetValues("x-edgerouter-provider").Single());
         var overhead = double.Parse(response.Headers.GetValues("x-edgerouter-overhead-ms").Single(), CultureInfo.InvariantCulture);
         Assert.InRange(overhead, 0, 1000);
+    }
+
+    [Fact]
+    public async Task TheUpstreamGetsTheProvidersCredentialsAndOnlyTheAllowedClientHeaders()
+    {
+        await using var test = await TestGateway.StartAsync(
+            api => TestGateway.Config(api, providerExtra: """
+                , "apiKeyEnv": "SIM_KEY", "headers": { "x-team": "edge" }, "forwardHeaders": ["x-trace-tag", "OpenAI-Beta"]
+                """),
+            environment: name => name == "SIM_KEY" ? "sk-from-env" : null);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = TestGateway.Json(TestGateway.ChatBody("fast")) };
+        request.Headers.Add("x-request-id", "trace-me");
+        request.Headers.Add("x-trace-tag", "blue");
+        request.Headers.Add("x-secret-client-header", "do-not-forward");
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer client-key");
+
+        using var response = await test.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var headers = test.Sim.Recent("sim-cheap")[^1].RequestHeaders;
+        Assert.Equal("Bearer sk-from-env", headers["authorization"]);
+        Assert.Equal("edge", headers["x-team"]);
+        Assert.Equal("blue", headers["x-trace-tag"]);
+        Assert.Equal("trace-me", headers["x-request-id"]);
+        Assert.False(headers.ContainsKey("x-secret-client-header"));
     }
 
     [Fact]

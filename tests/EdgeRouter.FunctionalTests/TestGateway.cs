@@ -88,7 +88,7 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public static async Task<TestGateway> StartAsync(
         Func<Uri, string>? config = null, IReadOnlyList<IStageFactory>? stages = null, bool useFile = false,
-        SimulatorConfig? simulator = null)
+        SimulatorConfig? simulator = null, Func<string, string?>? environment = null)
     {
         var sim = await SimulatorServer.StartAsync(simulator ?? SimulatorConfig());
         var json = (config ?? (api => Config(api)))(sim.ApiBase);
@@ -107,6 +107,7 @@ internal sealed class TestGateway : IAsyncDisposable
                 ConfigPath = path,
                 ConfigJson = path is null ? Encoding.UTF8.GetBytes(json) : null,
                 ExtraStages = stages ?? [],
+                Environment = environment ?? (_ => null),
                 HandleSignals = false,
                 ConfigureLogging = logging => logging.AddProvider(logs),
                 ConfigPollInterval = TimeSpan.FromMilliseconds(200),

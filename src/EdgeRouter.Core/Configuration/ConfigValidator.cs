@@ -97,6 +97,17 @@ public static partial class ConfigValidator
                 errors.Require(!value.Any(c => c is '\r' or '\n' or '\0'), headerPath, "must not contain line breaks");
             }
 
+            for (var h = 0; h < provider.ForwardHeaders.Count; h++)
+            {
+                var name = provider.ForwardHeaders[h];
+                var headerPath = $"{path}.forwardHeaders[{h}]";
+                if (errors.Require(HeaderNamePattern().IsMatch(name), headerPath, $"is not a valid header name, got '{name}'"))
+                {
+                    errors.Require(!ReservedHeaders.Contains(name) && !name.Equals(provider.ApiKeyHeader, StringComparison.OrdinalIgnoreCase),
+                        headerPath, $"'{name}' is set by the gateway and cannot be forwarded from clients");
+                }
+            }
+
             ValidateTimeouts(provider.Timeouts, $"{path}.timeouts", errors);
             ValidateRetry(provider.Retry, $"{path}.retry", errors);
             errors.Require(provider.CircuitBreaker.FailureThreshold >= 0, $"{path}.circuitBreaker.failureThreshold",

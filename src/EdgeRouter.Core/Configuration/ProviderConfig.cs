@@ -21,6 +21,12 @@ public sealed record ProviderConfig
     /// <summary>Extra headers sent with every upstream request.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; set; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Client request headers passed on to this provider when present (e.g. <c>OpenAI-Beta</c>, <c>anthropic-beta</c>).
+    /// Nothing else from the client reaches the upstream.
+    /// </summary>
+    public IReadOnlyList<string> ForwardHeaders { get; set; } = [];
+
     /// <summary>Connect, first-byte, idle and total timeouts.</summary>
     public TimeoutConfig Timeouts { get; set; } = new();
 

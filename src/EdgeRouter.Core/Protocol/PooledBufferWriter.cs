@@ -30,6 +30,20 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     /// <summary>Forgets the written bytes, keeping the array.</summary>
     public void Clear() => _written = 0;
 
+    /// <summary>Drops the first <paramref name="count"/> written bytes, moving the rest to the front.</summary>
+    public void DiscardFront(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _written);
+        if (count == 0)
+        {
+            return;
+        }
+
+        _buffer.AsSpan(count, _written - count).CopyTo(_buffer);
+        _written -= count;
+    }
+
     /// <summary>Appends <paramref name="data"/>.</summary>
     public void Write(ReadOnlySpan<byte> data)
     {

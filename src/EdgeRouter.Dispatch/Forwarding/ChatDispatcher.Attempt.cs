@@ -77,6 +77,17 @@ public sealed partial class ChatDispatcher
             headers.TryAddWithoutValidation(name, value);
         }
 
+        if (request.ClientHeaders is { } client)
+        {
+            foreach (var name in provider.ForwardHeaders)
+            {
+                if (client.TryGetValue(name, out var values))
+                {
+                    headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+                }
+            }
+        }
+
         return message;
     }
 

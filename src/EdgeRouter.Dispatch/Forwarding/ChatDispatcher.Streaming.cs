@@ -74,7 +74,7 @@ public sealed partial class ChatDispatcher
                 clock.ChunkArrived();
                 input.Advance(read);
                 var consumed = ProcessEvents(input.WrittenSpan, output, state);
-                Compact(input, consumed);
+                input.DiscardFront(consumed);
                 if (state.UpstreamError is not null && !state.Committed)
                 {
                     return AttemptResult.Fail(UpstreamOutcome.ServerError, 200, state.UpstreamError);
@@ -114,19 +114,6 @@ public sealed partial class ChatDispatcher
                 await upstream.DisposeAsync().ConfigureAwait(false);
             }
         }
-    }
-
-    /// <summary>Moves the unconsumed tail of <paramref name="input"/> to its start.</summary>
-    private static void Compact(PooledBufferWriter input, int consumed)
-    {
-        if (consumed == 0)
-        {
-            return;
-        }
-
-        var rest = input.WrittenSpan[consumed..].ToArray();
-        input.Clear();
-        input.Write(rest);
     }
 
     /// <summary>Rewrites every complete event in <paramref name="data"/> into <paramref name="output"/>; returns bytes consumed.</summary>

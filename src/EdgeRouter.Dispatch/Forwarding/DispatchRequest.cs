@@ -1,5 +1,6 @@
 using EdgeRouter.Pipeline;
 using EdgeRouter.Protocol;
+using Microsoft.AspNetCore.Http;
 
 namespace EdgeRouter.Dispatch.Forwarding;
 
@@ -33,6 +34,9 @@ public sealed class DispatchRequest
 
     /// <summary>True when the client asked for server-sent events.</summary>
     public bool Stream => Chat?.Stream ?? false;
+
+    /// <summary>The client's request headers, for providers that forward some of them.</summary>
+    public IHeaderDictionary? ClientHeaders { get; init; }
 
     /// <summary>Timing of the exchange.</summary>
     public required ExchangeTiming Timing { get; init; }

@@ -60,6 +60,9 @@ public sealed class ProviderRuntime : IDisposable
     /// <summary>Headers sent with every request: credentials first, then configured extras.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
 
+    /// <summary>Client headers passed on when present.</summary>
+    public IReadOnlyList<string> ForwardHeaders => Config.ForwardHeaders;
+
     /// <summary>Sends requests over the pooled connections; never buffers response bodies.</summary>
     public HttpMessageInvoker Invoker { get; }
 

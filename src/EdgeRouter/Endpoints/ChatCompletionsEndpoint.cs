@@ -114,6 +114,7 @@ internal sealed class ChatCompletionsEndpoint
             Body = context.Request.Body,
             ModelValue = context.Request.ModelValue,
             Chat = context.Request,
+            ClientHeaders = context.Headers,
             Timing = context.Timing,
             CaptureResponse = context.CaptureResponse,
         };

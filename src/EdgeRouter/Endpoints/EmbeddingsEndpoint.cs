@@ -63,6 +63,7 @@ internal sealed class EmbeddingsEndpoint
                 Api = UpstreamApi.Embeddings,
                 Body = body.WrittenMemory,
                 ModelValue = modelValue,
+                ClientHeaders = http.Request.Headers,
                 Timing = timing,
             };
             var result = await _dispatcher.DispatchAsync(request, [target], snapshot.Providers, http, http.RequestAborted);

@@ -75,7 +75,20 @@ internal sealed class ConfigReloader : IDisposable
             var current = _snapshots.Current;
             WarnAboutRestartOnlySettings(current.Config, result.Value.Config);
             var retired = new List<ProviderRuntime>();
-            var next = GatewaySnapshot.Build(result.Value, current, _time, retired);
+            GatewaySnapshot next;
+            try
+            {
+                next = GatewaySnapshot.Build(result.Value, current, _time, retired);
+            }
+#pragma warning disable CA1031 // whatever went wrong, the running config must stay in place
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _metrics.ConfigReloads.WithLabels("rejected").Increment();
+                GatewayLog.ConfigReloadRejected(_logger, _path, "  could not build the new configuration: " + ex.Message);
+                return false;
+            }
+
             _snapshots.Swap(next);
             RetireLater(retired, current);
             _metrics.ConfigReloads.WithLabels("applied").Increment();
