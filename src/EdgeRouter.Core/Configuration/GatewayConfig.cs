@@ -40,6 +40,14 @@ public sealed record ServerConfig
 
     /// <summary>How long shutdown waits for in-flight requests, in milliseconds.</summary>
     public int ShutdownTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>
+    /// Run socket completions on the I/O threads instead of hopping to the thread pool (Kestrel and upstream
+    /// sockets alike). Cuts CPU per proxied request by about a fifth on small machines (bench/RESULTS.md); safe
+    /// because nothing on the request path blocks. Applies at startup, process-wide, unless
+    /// <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS</c> is already set.
+    /// </summary>
+    public bool InlineCompletions { get; set; } = true;
 }
 
 /// <summary>Logging settings.</summary>

@@ -18,6 +18,7 @@ internal static class CommandLine
             case "run":
                 return await RunCommand.RunAsync(rest);
             case "sim":
+                SocketTuning.PreferInlineCompletions();
                 return await SimulatorCommand.RunAsync(rest);
             case "check-config":
                 return CheckConfigCommand.Run(rest);

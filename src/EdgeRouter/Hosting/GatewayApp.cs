@@ -12,6 +12,7 @@ using EdgeRouter.Runtime;
 using EdgeRouter.Simulator;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Logging.Console;
 
 namespace EdgeRouter.Hosting;
 
@@ -66,6 +67,11 @@ public sealed class GatewayApp : IAsyncDisposable
         }
 
         var config = loaded.Value.Config;
+        if (config.Server.InlineCompletions)
+        {
+            SocketTuning.PreferInlineCompletions();
+        }
+
         var logLevel = new LogLevelSwitch(config.Logging.Level);
         var urls = options.Urls ?? config.Server.Urls;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -200,6 +206,13 @@ public sealed class GatewayApp : IAsyncDisposable
             return;
         }
 
+        // With inline socket completions a blocked logger would stall I/O threads: under a burst the console
+        // drops lines instead (metrics still count every request).
+        logging.Services.Configure<ConsoleLoggerOptions>(console =>
+        {
+            console.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite;
+            console.MaxQueueLength = 10_000;
+        });
         if (config.Format == "json")
         {
             logging.AddJsonConsole(json =>
