@@ -5,8 +5,6 @@ namespace EdgeRouter.Simulator;
 /// <summary>The simulator's own endpoints: models, health, and the <c>/_sim</c> control surface.</summary>
 internal static class AdminEndpoints
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 16 };
-
     /// <summary><c>GET /v1/models</c>.</summary>
     public static ValueTask ModelsAsync(SimExchange exchange, SimulatorState state, long created)
     {
@@ -98,68 +96,20 @@ internal static class AdminEndpoints
 
     private static SimError? ReadFaults(ReadOnlySpan<byte> body, out string? model, out List<SimulatedFault> faults)
     {
-        model = null;
-        faults = [];
-        var faultsSeen = false;
-        try
+        // A fault script is all or nothing, so its first problem is the answer.
+        var script = new ScriptReader { Faults = [] };
+        var error = SimJson.ReadObject(
+            body,
+            ref script,
+            out _,
+            notAnObject: "The request body must be a JSON object: {\"model\":\"...\",\"faults\":[...]}.",
+            emptyBody: null,
+            stopAtFirstProblem: true);
+        model = script.Model;
+        faults = script.Faults;
+        if (error is not null)
         {
-            var reader = new Utf8JsonReader(body, ReaderOptions);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return SimError.Invalid("The request body must be a JSON object: {\"model\":\"...\",\"faults\":[...]}.", code: "invalid_json");
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("model"u8))
-                {
-                    reader.Read();
-                    if (reader.TokenType != JsonTokenType.String)
-                    {
-                        return SimError.WrongType("model", "a string");
-                    }
-
-                    model = reader.GetString();
-                }
-                else if (reader.ValueTextEquals("faults"u8))
-                {
-                    reader.Read();
-                    faultsSeen = true;
-                    if (reader.TokenType != JsonTokenType.StartArray)
-                    {
-                        return SimError.WrongType("faults", "an array of fault objects");
-                    }
-
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        var error = ReadFault(ref reader, $"faults[{faults.Count}]", out var fault);
-                        if (error is not null)
-                        {
-                            return error;
-                        }
-
-                        faults.Add(fault!);
-                    }
-                }
-                else
-                {
-                    var name = reader.GetString();
-                    return SimError.Invalid($"Unknown parameter: '{name}'.", name, "unknown_parameter");
-                }
-            }
-
-            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
-            {
-                return SimError.InvalidJson("unexpected data after the top-level object");
-            }
-        }
-        catch (JsonException ex)
-        {
-            return SimError.InvalidJson(ex);
-        }
-        catch (InvalidOperationException)
-        {
-            return SimError.InvalidJson("a string is not valid UTF-8 or has a bad escape sequence");
+            return error;
         }
 
         if (model is null)
@@ -167,7 +117,56 @@ internal static class AdminEndpoints
             return SimError.Missing("model");
         }
 
-        return faultsSeen ? null : SimError.Missing("faults");
+        return script.FaultsSeen ? null : SimError.Missing("faults");
+    }
+
+    /// <summary>The state of one <see cref="ReadFaults"/> while the script's properties go by.</summary>
+    private struct ScriptReader : IJsonPropertyReader
+    {
+        public string? Model;
+        public List<SimulatedFault> Faults;
+        public bool FaultsSeen;
+
+        public SimError? ReadProperty(ref Utf8JsonReader reader)
+        {
+            if (reader.ValueTextEquals("model"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return SimError.WrongType("model", "a string");
+                }
+
+                Model = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("faults"u8))
+            {
+                reader.Read();
+                FaultsSeen = true;
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    return SimError.WrongType("faults", "an array of fault objects");
+                }
+
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var error = ReadFault(ref reader, $"faults[{Faults.Count}]", out var fault);
+                    if (error is not null)
+                    {
+                        return error;
+                    }
+
+                    Faults.Add(fault!);
+                }
+            }
+            else
+            {
+                var name = reader.GetString();
+                return SimError.Invalid($"Unknown parameter: '{name}'.", name, "unknown_parameter");
+            }
+
+            return null;
+        }
     }
 
     private static SimError? ReadFault(ref Utf8JsonReader reader, string path, out SimulatedFault? fault)

@@ -6,8 +6,6 @@ namespace EdgeRouter.Simulator;
 /// <summary>What the simulator needs from a chat completion request, read in one pass without a DOM.</summary>
 internal struct ChatRequestInfo
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
-
     public ModelState? Model;
     public string? ModelName;
     public int MessagesStart;
@@ -24,96 +22,16 @@ internal struct ChatRequestInfo
     /// </summary>
     public static SimError? Read(ReadOnlySpan<byte> body, SimulatorState state, out ChatRequestInfo info)
     {
-        info = new ChatRequestInfo { MessagesStart = -1, Choices = 1 };
-        SimError? problem = null;
-        var modelSeen = false;
-        long? maxTokens = null;
-        long? maxCompletionTokens = null;
-        try
+        var request = new RequestReader(state);
+        var malformed = SimJson.ReadObject(body, ref request, out var problem);
+        info = request.Info;
+        if (malformed is not null)
         {
-            var reader = new Utf8JsonReader(body, ReaderOptions);
-            if (!reader.Read())
-            {
-                return SimError.InvalidJson("the body is empty");
-            }
-
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                return SimError.Invalid("The request body must be a JSON object.", code: "invalid_json");
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var field = reader.ValueTextEquals("model"u8) ? 1
-                    : reader.ValueTextEquals("messages"u8) ? 2
-                    : reader.ValueTextEquals("stream"u8) ? 3
-                    : reader.ValueTextEquals("stream_options"u8) ? 4
-                    : reader.ValueTextEquals("max_tokens"u8) ? 5
-                    : reader.ValueTextEquals("max_completion_tokens"u8) ? 6
-                    : reader.ValueTextEquals("n"u8) ? 7
-                    : 0;
-                reader.Read();
-                SimError? error = null;
-                switch (field)
-                {
-                    case 1:
-                        modelSeen = true;
-                        if (reader.TokenType != JsonTokenType.String)
-                        {
-                            error = SimError.WrongType("model", "a string");
-                            reader.Skip();
-                        }
-                        else
-                        {
-                            info.Model = state.Find(ref reader);
-                            info.ModelName = info.Model?.Name ?? reader.GetString();
-                        }
-
-                        break;
-                    case 2:
-                        error = ReadMessages(ref reader, ref info);
-                        break;
-                    case 3:
-                        error = ReadBool(ref reader, "stream", out info.Stream);
-                        break;
-                    case 4:
-                        error = ReadStreamOptions(ref reader, ref info);
-                        break;
-                    case 5:
-                        error = ReadInteger(ref reader, "max_tokens", 0, long.MaxValue, out maxTokens);
-                        break;
-                    case 6:
-                        error = ReadInteger(ref reader, "max_completion_tokens", 0, long.MaxValue, out maxCompletionTokens);
-                        break;
-                    case 7:
-                        error = ReadInteger(ref reader, "n", 1, 128, out var n);
-                        info.Choices = (int)(n ?? 1);
-                        break;
-                    default:
-                        reader.Skip();
-                        break;
-                }
-
-                problem ??= error;
-            }
-
-            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
-            {
-                return SimError.InvalidJson("unexpected data after the top-level object");
-            }
-        }
-        catch (JsonException ex)
-        {
-            return SimError.InvalidJson(ex);
-        }
-        catch (InvalidOperationException)
-        {
-            // GetString or CopyString on malformed UTF-8 or escapes.
-            return SimError.InvalidJson("a string is not valid UTF-8 or has a bad escape sequence");
+            return malformed;
         }
 
-        info.MaxTokens = maxCompletionTokens ?? maxTokens;
-        if (!modelSeen)
+        info.MaxTokens = request.MaxCompletionTokens ?? request.MaxTokens;
+        if (!request.ModelSeen)
         {
             return SimError.Missing("model");
         }
@@ -124,6 +42,70 @@ internal struct ChatRequestInfo
         }
 
         return problem ?? (info.MessagesStart < 0 ? SimError.Missing("messages") : null);
+    }
+
+    /// <summary>The state of one <see cref="Read"/> while the body's properties go by.</summary>
+    private struct RequestReader(SimulatorState state) : IJsonPropertyReader
+    {
+        public ChatRequestInfo Info = new() { MessagesStart = -1, Choices = 1 };
+        public bool ModelSeen;
+        public long? MaxTokens;
+        public long? MaxCompletionTokens;
+
+        public SimError? ReadProperty(ref Utf8JsonReader reader)
+        {
+            var field = reader.ValueTextEquals("model"u8) ? 1
+                : reader.ValueTextEquals("messages"u8) ? 2
+                : reader.ValueTextEquals("stream"u8) ? 3
+                : reader.ValueTextEquals("stream_options"u8) ? 4
+                : reader.ValueTextEquals("max_tokens"u8) ? 5
+                : reader.ValueTextEquals("max_completion_tokens"u8) ? 6
+                : reader.ValueTextEquals("n"u8) ? 7
+                : 0;
+            reader.Read();
+            SimError? error = null;
+            switch (field)
+            {
+                case 1:
+                    ModelSeen = true;
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        error = SimError.WrongType("model", "a string");
+                        reader.Skip();
+                    }
+                    else
+                    {
+                        Info.Model = state.Find(ref reader);
+                        Info.ModelName = Info.Model?.Name ?? reader.GetString();
+                    }
+
+                    break;
+                case 2:
+                    error = ReadMessages(ref reader, ref Info);
+                    break;
+                case 3:
+                    error = ReadBool(ref reader, "stream", out Info.Stream);
+                    break;
+                case 4:
+                    error = ReadStreamOptions(ref reader, ref Info);
+                    break;
+                case 5:
+                    error = ReadInteger(ref reader, "max_tokens", 0, long.MaxValue, out MaxTokens);
+                    break;
+                case 6:
+                    error = ReadInteger(ref reader, "max_completion_tokens", 0, long.MaxValue, out MaxCompletionTokens);
+                    break;
+                case 7:
+                    error = ReadInteger(ref reader, "n", 1, 128, out var n);
+                    Info.Choices = (int)(n ?? 1);
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+
+            return error;
+        }
     }
 
     private static SimError? ReadMessages(ref Utf8JsonReader reader, ref ChatRequestInfo info)

@@ -10,7 +10,6 @@ internal static class EmbeddingsEndpoint
 {
     private const int MaxInputs = 2048;
     private const int MaxDimensions = 8192;
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
     public static async Task HandleAsync(SimExchange exchange, SimulatorState state)
     {
@@ -148,92 +147,13 @@ internal static class EmbeddingsEndpoint
 
     private static SimError? Read(ReadOnlySpan<byte> body, SimulatorState state, EmbeddingRequest request)
     {
-        SimError? problem = null;
-        var modelSeen = false;
-        var inputSeen = false;
-        try
+        var properties = new RequestReader(body, state, request);
+        if (SimJson.ReadObject(body, ref properties, out var problem) is { } malformed)
         {
-            var reader = new Utf8JsonReader(body, ReaderOptions);
-            if (!reader.Read())
-            {
-                return SimError.InvalidJson("the body is empty");
-            }
-
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                return SimError.Invalid("The request body must be a JSON object.", code: "invalid_json");
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                SimError? error = null;
-                if (reader.ValueTextEquals("model"u8))
-                {
-                    reader.Read();
-                    modelSeen = true;
-                    if (reader.TokenType != JsonTokenType.String)
-                    {
-                        error = SimError.WrongType("model", "a string");
-                        reader.Skip();
-                    }
-                    else
-                    {
-                        request.Model = state.Find(ref reader);
-                        request.ModelName = request.Model?.Name ?? reader.GetString();
-                    }
-                }
-                else if (reader.ValueTextEquals("input"u8))
-                {
-                    reader.Read();
-                    inputSeen = true;
-                    request.Seeds.Clear();
-                    request.PromptTokens = 0;
-                    error = ReadInput(ref reader, body, request);
-                }
-                else if (reader.ValueTextEquals("dimensions"u8))
-                {
-                    reader.Read();
-                    error = ChatRequestInfo.ReadInteger(ref reader, "dimensions", 1, MaxDimensions, out var dimensions);
-                    request.Dimensions = (int?)dimensions;
-                }
-                else if (reader.ValueTextEquals("encoding_format"u8))
-                {
-                    reader.Read();
-                    if (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("base64"u8))
-                    {
-                        request.Base64 = true;
-                    }
-                    else if (!(reader.TokenType == JsonTokenType.Null
-                               || (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("float"u8))))
-                    {
-                        error = SimError.Invalid("Invalid 'encoding_format': expected 'float' or 'base64'.", "encoding_format", "invalid_value");
-                        reader.Skip();
-                    }
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-
-                problem ??= error;
-            }
-
-            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
-            {
-                return SimError.InvalidJson("unexpected data after the top-level object");
-            }
-        }
-        catch (JsonException ex)
-        {
-            return SimError.InvalidJson(ex);
-        }
-        catch (InvalidOperationException)
-        {
-            return SimError.InvalidJson("a string is not valid UTF-8 or has a bad escape sequence");
+            return malformed;
         }
 
-        if (!modelSeen)
+        if (!properties.ModelSeen)
         {
             return SimError.Missing("model");
         }
@@ -243,7 +163,72 @@ internal static class EmbeddingsEndpoint
             return SimError.ModelNotFound(request.ModelName ?? "");
         }
 
-        return problem ?? (inputSeen ? null : SimError.Missing("input"));
+        return problem ?? (properties.InputSeen ? null : SimError.Missing("input"));
+    }
+
+    /// <summary>The state of one <see cref="Read"/>; a ref struct because token arrays are hashed from the body itself.</summary>
+    private ref struct RequestReader(ReadOnlySpan<byte> body, SimulatorState state, EmbeddingRequest request) : IJsonPropertyReader
+    {
+        // A span parameter cannot be captured, so the body is kept as a field.
+        private readonly ReadOnlySpan<byte> _body = body;
+
+        public bool ModelSeen;
+        public bool InputSeen;
+
+        public SimError? ReadProperty(ref Utf8JsonReader reader)
+        {
+            SimError? error = null;
+            if (reader.ValueTextEquals("model"u8))
+            {
+                reader.Read();
+                ModelSeen = true;
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    error = SimError.WrongType("model", "a string");
+                    reader.Skip();
+                }
+                else
+                {
+                    request.Model = state.Find(ref reader);
+                    request.ModelName = request.Model?.Name ?? reader.GetString();
+                }
+            }
+            else if (reader.ValueTextEquals("input"u8))
+            {
+                reader.Read();
+                InputSeen = true;
+                request.Seeds.Clear();
+                request.PromptTokens = 0;
+                error = ReadInput(ref reader, _body, request);
+            }
+            else if (reader.ValueTextEquals("dimensions"u8))
+            {
+                reader.Read();
+                error = ChatRequestInfo.ReadInteger(ref reader, "dimensions", 1, MaxDimensions, out var dimensions);
+                request.Dimensions = (int?)dimensions;
+            }
+            else if (reader.ValueTextEquals("encoding_format"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("base64"u8))
+                {
+                    request.Base64 = true;
+                }
+                else if (!(reader.TokenType == JsonTokenType.Null
+                           || (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("float"u8))))
+                {
+                    error = SimError.Invalid("Invalid 'encoding_format': expected 'float' or 'base64'.", "encoding_format", "invalid_value");
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+
+            return error;
+        }
     }
 
     private static SimError? ReadInput(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, EmbeddingRequest request)
