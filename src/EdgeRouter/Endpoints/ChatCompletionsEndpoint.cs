@@ -29,21 +29,10 @@ internal sealed class ChatCompletionsEndpoint
     {
         var timing = new ExchangeTiming();
         var requestId = RequestIds.Assign(http);
-        if (!HttpMethods.IsPost(http.Request.Method))
-        {
-            await MethodNotAllowedAsync(http, "POST");
-            return;
-        }
-
         var snapshot = _snapshots.Current;
-        var (body, readError) = await RequestBody.ReadJsonAsync(http, snapshot.Config.Server.MaxRequestBodyBytes);
+        var body = await RequestBody.AcceptJsonPostAsync(http, snapshot.Config.Server.MaxRequestBodyBytes);
         if (body is null)
         {
-            if (readError is not null)
-            {
-                await ErrorWriter.WriteAsync(http, readError);
-            }
-
             return;
         }
 
@@ -177,11 +166,5 @@ internal sealed class ChatCompletionsEndpoint
         {
             GatewayLog.CompletionObserverFailed(_logger, context.RequestId, ex);
         }
-    }
-
-    internal static Task MethodNotAllowedAsync(HttpContext http, string allow)
-    {
-        http.Response.Headers.Allow = allow;
-        return ErrorWriter.WriteAsync(http, 405, $"Method {http.Request.Method} is not allowed here; use {allow}.", null, "method_not_allowed");
     }
 }

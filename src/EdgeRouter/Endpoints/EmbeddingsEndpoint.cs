@@ -23,21 +23,10 @@ internal sealed class EmbeddingsEndpoint
     {
         var timing = new ExchangeTiming();
         var requestId = RequestIds.Assign(http);
-        if (!HttpMethods.IsPost(http.Request.Method))
-        {
-            await ChatCompletionsEndpoint.MethodNotAllowedAsync(http, "POST");
-            return;
-        }
-
         var snapshot = _snapshots.Current;
-        var (body, readError) = await RequestBody.ReadJsonAsync(http, snapshot.Config.Server.MaxRequestBodyBytes);
+        var body = await RequestBody.AcceptJsonPostAsync(http, snapshot.Config.Server.MaxRequestBodyBytes);
         if (body is null)
         {
-            if (readError is not null)
-            {
-                await ErrorWriter.WriteAsync(http, readError);
-            }
-
             return;
         }
 

@@ -6,6 +6,12 @@ namespace EdgeRouter.Endpoints;
 /// <summary>Writes OpenAI-style error responses.</summary>
 internal static class ErrorWriter
 {
+    public static Task MethodNotAllowedAsync(HttpContext http, string allow)
+    {
+        http.Response.Headers.Allow = allow;
+        return WriteAsync(http, 405, $"Method {http.Request.Method} is not allowed here; use {allow}.", null, "method_not_allowed");
+    }
+
     public static Task WriteAsync(HttpContext http, RequestError error) =>
         WriteAsync(http, error.StatusCode, error.Message, error.Param, error.Code);
 

@@ -7,10 +7,31 @@ namespace EdgeRouter.Endpoints;
 internal static class RequestBody
 {
     /// <summary>
+    /// Accepts a JSON POST: checks the method, content type and size and reads the body. Returns the body (dispose
+    /// it), or null after answering the client with the matching 405/413/415/400 (or when the client left).
+    /// </summary>
+    public static async Task<PooledBufferWriter?> AcceptJsonPostAsync(HttpContext http, long limit)
+    {
+        if (!HttpMethods.IsPost(http.Request.Method))
+        {
+            await ErrorWriter.MethodNotAllowedAsync(http, "POST");
+            return null;
+        }
+
+        var (body, error) = await ReadJsonAsync(http, limit);
+        if (error is not null)
+        {
+            await ErrorWriter.WriteAsync(http, error);
+        }
+
+        return body;
+    }
+
+    /// <summary>
     /// Reads the body. Returns the buffer (dispose it) or null with an error; a null error with
     /// a null buffer means the client went away.
     /// </summary>
-    public static async Task<(PooledBufferWriter? Body, RequestError? Error)> ReadJsonAsync(HttpContext http, long limit)
+    private static async Task<(PooledBufferWriter? Body, RequestError? Error)> ReadJsonAsync(HttpContext http, long limit)
     {
         var request = http.Request;
         if (!IsJson(request.ContentType))
