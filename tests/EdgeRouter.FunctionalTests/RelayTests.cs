@@ -104,6 +104,21 @@ public class RelayTests
     }
 
     [Fact]
+    public async Task AProviderThatOptsOutOfStreamUsageGetsTheStreamRequestUnchanged()
+    {
+        await using var test = await TestGateway.StartAsync(api => TestGateway.Config(api, providerExtra: ", \"streamUsage\": false"));
+        var body = TestGateway.ChatBody("fast", extra: ",\"stream\":true");
+
+        using var response = await test.PostChatAsync(body);
+        var text = await response.Content.ReadAsStringAsync();
+
+        var exchange = test.Sim.Recent("sim-cheap")[^1];
+        Assert.Equal(body.Replace("\"fast\"", "\"sim-cheap\"", StringComparison.Ordinal), Encoding.UTF8.GetString(exchange.RequestBody));
+        Assert.Equal(Encoding.UTF8.GetString(exchange.ResponseBody).Replace("\"model\":\"sim-cheap\"", "\"model\":\"sim/cheap\"", StringComparison.Ordinal), text);
+        Assert.DoesNotContain("edgerouter_tokens_total{model=\"sim/cheap\"", await test.Client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AStreamThatAskedForUsageKeepsTheUsageChunk()
     {
         await using var test = await TestGateway.StartAsync();

@@ -30,7 +30,7 @@ public class RequestPathBenchmarks
     public int RewriteForUpstream()
     {
         _output.Clear();
-        UpstreamRequestWriter.Write(_parsed, UpstreamModel, _output);
+        UpstreamRequestWriter.Write(_parsed, UpstreamModel, addUsage: true, _output);
         return _output.WrittenCount;
     }
 

@@ -27,6 +27,12 @@ public sealed record ProviderConfig
     /// </summary>
     public IReadOnlyList<string> ForwardHeaders { get; set; } = [];
 
+    /// <summary>
+    /// Ask for a usage chunk on streams whose client did not (then strip it again), so tokens and cost are counted.
+    /// Turn off for an upstream that rejects <c>stream_options</c>; its streams are then relayed without usage.
+    /// </summary>
+    public bool StreamUsage { get; set; } = true;
+
     /// <summary>Connect, first-byte, idle and total timeouts.</summary>
     public TimeoutConfig Timeouts { get; set; } = new();
 

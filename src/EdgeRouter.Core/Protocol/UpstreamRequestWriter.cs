@@ -16,8 +16,8 @@ public static class UpstreamRequestWriter
     private static readonly ReadOnlyMemory<byte> True = "true"u8.ToArray();
 
     /// <summary>
-    /// True when the gateway adds <c>include_usage</c> to a streamed request, and must therefore strip the usage
-    /// chunk from what the client sees.
+    /// True when the request is a stream that did not ask for usage, so the gateway may add <c>include_usage</c>
+    /// (and must then strip the usage chunk from what the client sees).
     /// </summary>
     public static bool AddsUsage(ChatRequest request)
     {
@@ -28,15 +28,16 @@ public static class UpstreamRequestWriter
     /// <summary>Writes the upstream body for <paramref name="request"/>.</summary>
     /// <param name="request">The client's request.</param>
     /// <param name="upstreamModelJson">The upstream model name as a JSON string, quotes included.</param>
+    /// <param name="addUsage">Add <c>include_usage</c> when <see cref="AddsUsage"/> says the request lacks it.</param>
     /// <param name="output">Receives the body.</param>
-    public static void Write(ChatRequest request, ReadOnlyMemory<byte> upstreamModelJson, IBufferWriter<byte> output)
+    public static void Write(ChatRequest request, ReadOnlyMemory<byte> upstreamModelJson, bool addUsage, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(request);
         var buffer = default(TwoEdits);
         Span<JsonEdit> edits = buffer;
         var count = 0;
         edits[count++] = new JsonEdit(request.ModelValue.Start, request.ModelValue.Length, upstreamModelJson);
-        if (AddsUsage(request))
+        if (addUsage && AddsUsage(request))
         {
             edits[count++] = UsageEdit(request);
             if (edits[1].Start < edits[0].Start)

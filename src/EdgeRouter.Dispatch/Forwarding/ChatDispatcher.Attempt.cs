@@ -56,7 +56,7 @@ public sealed partial class ChatDispatcher
             }
 
             return request.Stream
-                ? await RelayStreamAsync(request, target, response, http, clock, sent).ConfigureAwait(false)
+                ? await RelayStreamAsync(request, target, provider.Config.StreamUsage, response, http, clock, sent).ConfigureAwait(false)
                 : await RelayBufferedAsync(request, target, response, http, clock, sent).ConfigureAwait(false);
         }
     }

@@ -18,7 +18,8 @@ public sealed partial class ChatDispatcher
     /// sees exactly what it asked for. Events that arrive in the same read are flushed together, at once.
     /// </summary>
     private async Task<AttemptResult> RelayStreamAsync(
-        DispatchRequest request, ModelTarget target, HttpResponseMessage response, HttpContext http, AttemptClock clock, long sent)
+        DispatchRequest request, ModelTarget target, bool addedUsage, HttpResponseMessage response, HttpContext http,
+        AttemptClock clock, long sent)
     {
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         if (!string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
@@ -29,7 +30,7 @@ public sealed partial class ChatDispatcher
                 $"stream requested but upstream answered {mediaType ?? "no content type"}{Excerpt(body.WrittenSpan)}");
         }
 
-        var state = new StreamState(request, target, http, clock);
+        var state = new StreamState(request, target, addedUsage, http, clock);
         var timing = request.Timing;
         Stream? upstream = null;
         using var input = new PooledBufferWriter(16 * 1024);
@@ -212,13 +213,13 @@ public sealed partial class ChatDispatcher
         private readonly AttemptClock _clock;
         private List<ReadOnlyMemory<byte>>? _events;
 
-        public StreamState(DispatchRequest request, ModelTarget target, HttpContext http, AttemptClock clock)
+        public StreamState(DispatchRequest request, ModelTarget target, bool addedUsage, HttpContext http, AttemptClock clock)
         {
             _request = request;
             _http = http;
             _clock = clock;
             Target = target;
-            StripUsage = UpstreamRequestWriter.AddsUsage(request.Chat!);
+            StripUsage = addedUsage && UpstreamRequestWriter.AddsUsage(request.Chat!);
             Capture = request.CaptureResponse;
         }
 

@@ -61,7 +61,7 @@ public sealed partial class ChatDispatcher
         foreach (var target in candidates)
         {
             var provider = providers[target.Provider];
-            WriteUpstreamBody(request, target, upstreamBody);
+            WriteUpstreamBody(request, target, provider.Config.StreamUsage, upstreamBody);
             var retry = provider.Config.Retry;
             for (var attempt = 1; attempt <= retry.MaxAttempts; attempt++)
             {
@@ -112,12 +112,12 @@ public sealed partial class ChatDispatcher
         return Failed(last, lastModel, attempts, sawOnlyBackpressure ? shortestRetryAfter : null);
     }
 
-    private static void WriteUpstreamBody(DispatchRequest request, ModelTarget target, PooledBufferWriter output)
+    private static void WriteUpstreamBody(DispatchRequest request, ModelTarget target, bool addUsage, PooledBufferWriter output)
     {
         output.Clear();
         if (request.Chat is { } chat)
         {
-            UpstreamRequestWriter.Write(chat, target.UpstreamNameJson, output);
+            UpstreamRequestWriter.Write(chat, target.UpstreamNameJson, addUsage, output);
         }
         else
         {

@@ -8,12 +8,12 @@ public class UpstreamRequestWriterTests
 {
     private static readonly byte[] Upstream = UpstreamRequestWriter.EncodeJsonString("gpt-4o-mini");
 
-    private static string Rewrite(string json)
+    private static string Rewrite(string json, bool addUsage = true)
     {
         var request = ChatRequestParser.Parse(Encoding.UTF8.GetBytes(json), out var error);
         Assert.True(request is not null, error?.Message);
         using var output = new PooledBufferWriter();
-        UpstreamRequestWriter.Write(request, Upstream, output);
+        UpstreamRequestWriter.Write(request, Upstream, addUsage, output);
         return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 
@@ -44,6 +44,14 @@ public class UpstreamRequestWriterTests
         Assert.Equal(head.Replace("\"auto\"", "\"gpt-4o-mini\"", StringComparison.Ordinal) + expectedTail, rewritten);
         using var document = JsonDocument.Parse(rewritten);
         Assert.Equal("gpt-4o-mini", document.RootElement.GetProperty("model").GetString());
+    }
+
+    [Fact]
+    public void UsageIsNotAddedWhenTheProviderOptsOut()
+    {
+        const string json = "{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream\":true}";
+
+        Assert.Equal(json.Replace("\"auto\"", "\"gpt-4o-mini\"", StringComparison.Ordinal), Rewrite(json, addUsage: false));
     }
 
     [Fact]
