@@ -32,9 +32,9 @@ internal static class TestStages
         protected override void Validate(PickSettings settings, StageBindingContext context) =>
             ConfigValidator.RequireChatModel(settings.Target, $"{context.Path}.target", context.Catalog, context.Errors);
 
-        protected override IRouteStage Create(PickSettings settings, ModelCatalog catalog)
+        protected override IRouteStage Create(PickSettings settings, StageServices services)
         {
-            catalog.TryResolve(settings.Target, out var target);
+            services.Catalog.TryResolve(settings.Target, out var target);
             return new DelegateStage("pick", _ => StageOutcome.Decide(new RoutingDecision([target!], "pick")));
         }
     }
@@ -51,7 +51,7 @@ internal static class TestStages
         protected override void Validate(NoteSettings settings, StageBindingContext context) =>
             context.Errors.Require(settings.Text.Length > 0, $"{context.Path}.text", "must not be empty");
 
-        protected override IRouteStage Create(NoteSettings settings, ModelCatalog catalog) =>
+        protected override IRouteStage Create(NoteSettings settings, StageServices services) =>
             new DelegateStage("note", ctx =>
             {
                 ctx.Trace.Add("note", settings.Text);

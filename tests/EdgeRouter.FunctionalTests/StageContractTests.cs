@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using EdgeRouter.Configuration;
 using EdgeRouter.Pipeline;
 
 namespace EdgeRouter.FunctionalTests;
@@ -87,9 +86,9 @@ public class StageContractTests
         {
         }
 
-        protected override IRouteStage Create(Empty settings, ModelCatalog catalog)
+        protected override IRouteStage Create(Empty settings, StageServices services)
         {
-            catalog.TryResolve("sim/cheap", out var model);
+            services.Catalog.TryResolve("sim/cheap", out var model);
             var response = new GatewayResponse
             {
                 Json = Encoding.UTF8.GetBytes(Canned),
@@ -114,7 +113,7 @@ public class StageContractTests
         {
         }
 
-        protected override IRouteStage Create(Empty settings, ModelCatalog catalog) => new Stage("observe", context =>
+        protected override IRouteStage Create(Empty settings, StageServices services) => new Stage("observe", context =>
         {
             context.OnCompleted(exchange =>
             {

@@ -21,7 +21,12 @@ public static partial class ConfigValidator
         ValidateLogging(config.Logging, errors);
         var apiKeys = ValidateProviders(config.Providers, environment, errors);
         var catalog = new ModelCatalog(config.Providers);
-        var routeStages = ValidateRoutes(config.Routes, catalog, stages, errors);
+        if (config.Inference is { } inference)
+        {
+            ValidateInference(inference, config.Providers, errors);
+        }
+
+        var routeStages = ValidateRoutes(config.Routes, catalog, config.Inference, stages, errors);
         if (config.Simulator is { } simulator)
         {
             ValidateSimulator(simulator, errors);
@@ -177,7 +182,8 @@ public static partial class ConfigValidator
     }
 
     private static Dictionary<string, IReadOnlyList<BoundStage>> ValidateRoutes(
-        IReadOnlyDictionary<string, RouteConfig> routes, ModelCatalog catalog, StageRegistry registry, ConfigErrors errors)
+        IReadOnlyDictionary<string, RouteConfig> routes, ModelCatalog catalog, InferenceConfig? inference, StageRegistry registry,
+        ConfigErrors errors)
     {
         var bound = new Dictionary<string, IReadOnlyList<BoundStage>>(StringComparer.Ordinal);
         foreach (var (name, route) in routes)
@@ -213,7 +219,7 @@ public static partial class ConfigValidator
                 }
 
                 var settings = factory.Bind(new StageBindingContext(
-                    stagePath, stage.Settings ?? EmptySettings, catalog, errors));
+                    stagePath, stage.Settings ?? EmptySettings, catalog, inference, errors));
                 if (settings is not null)
                 {
                     stages.Add(new BoundStage(factory, settings, stagePath));
@@ -231,6 +237,36 @@ public static partial class ConfigValidator
         }
 
         return bound;
+    }
+
+    /// <summary>The provider name reserved for in-process encoders on <c>/v1/embeddings</c> (<c>local/&lt;encoder&gt;</c>).</summary>
+    public const string LocalProvider = "local";
+
+    private static void ValidateInference(InferenceConfig inference, IReadOnlyList<ProviderConfig> providers, ConfigErrors errors)
+    {
+        errors.Require(inference.IntraOpThreads >= 0, "inference.intraOpThreads", $"must be >= 0 (0 lets ONNX Runtime choose), got {inference.IntraOpThreads}");
+        errors.Require(inference.GraphOptimization is "disabled" or "basic" or "extended" or "all", "inference.graphOptimization",
+            $"must be 'disabled', 'basic', 'extended' or 'all', got '{inference.GraphOptimization}'");
+        if (inference.OnnxRuntimePath is { } runtime)
+        {
+            errors.Require(runtime.Length > 0, "inference.onnxRuntimePath", "must not be empty");
+        }
+
+        errors.Require(!providers.Any(p => p.Name == LocalProvider), "inference",
+            $"needs the provider name '{LocalProvider}' for its encoders; rename that provider");
+        foreach (var (name, encoder) in inference.Encoders)
+        {
+            errors.Require(NamePattern().IsMatch(name), $"inference.encoders.{name}", "name must be letters, digits, '.', '-' or '_'");
+            errors.Require(encoder.Path.Length > 0, $"inference.encoders.{name}.path", "must name the model directory");
+        }
+
+        foreach (var (name, classifier) in inference.Classifiers)
+        {
+            errors.Require(NamePattern().IsMatch(name), $"inference.classifiers.{name}", "name must be letters, digits, '.', '-' or '_'");
+            errors.Require(classifier.Path.Length > 0, $"inference.classifiers.{name}.path", "must name the head directory");
+            errors.Require(inference.Encoders.ContainsKey(classifier.Encoder), $"inference.classifiers.{name}.encoder",
+                $"'{classifier.Encoder}' is not a configured encoder");
+        }
     }
 
     /// <summary>Reports every problem of a simulator configuration, with paths under <c>simulator</c>.</summary>

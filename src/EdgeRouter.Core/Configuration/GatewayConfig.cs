@@ -16,6 +16,9 @@ public sealed record GatewayConfig
     /// <summary>Log level and format.</summary>
     public LoggingConfig Logging { get; set; } = new();
 
+    /// <summary>In-process models (encoders, classifier heads); null when the gateway runs none.</summary>
+    public InferenceConfig? Inference { get; set; }
+
     /// <summary>When present, the built-in upstream simulator runs inside the gateway process.</summary>
     public SimulatorConfig? Simulator { get; set; }
 

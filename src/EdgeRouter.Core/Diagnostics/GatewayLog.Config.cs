@@ -24,6 +24,11 @@ public static partial class GatewayLog
         Message = "EdgeRouter {Version} listening on {Urls} with config {Source} ({Routes} routes, {Models} models)")]
     public static partial void Started(ILogger logger, string version, string urls, string source, int routes, int models);
 
+    /// <summary>A local encoder is loaded and warmed up.</summary>
+    [LoggerMessage(EventId = 13, EventName = "EncoderLoaded", Level = LogLevel.Information,
+        Message = "encoder {Name} loaded from {Path}: {Dimensions} dimensions, up to {MaxTokens} tokens, ONNX Runtime {Version}")]
+    public static partial void EncoderLoaded(ILogger logger, string name, string path, int dimensions, int maxTokens, string version);
+
     /// <summary>The in-process simulator is serving.</summary>
     [LoggerMessage(EventId = 12, EventName = "SimulatorStarted", Level = LogLevel.Information,
         Message = "built-in simulator serving {Models} on {Url}")]

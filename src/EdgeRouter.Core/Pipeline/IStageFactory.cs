@@ -21,12 +21,19 @@ public enum StageTermination
 /// <param name="Path">JSON path of the stage object, e.g. <c>routes.auto.stages[1]</c>.</param>
 /// <param name="Settings">The stage object's properties other than <c>kind</c>.</param>
 /// <param name="Catalog">Every concrete model, to check references.</param>
+/// <param name="Inference">The configured local models, to check references to encoders and classifiers.</param>
 /// <param name="Errors">Where problems are reported.</param>
 public sealed record StageBindingContext(
     string Path,
     IReadOnlyDictionary<string, JsonElement> Settings,
     ModelCatalog Catalog,
+    InferenceConfig? Inference,
     ConfigErrors Errors);
+
+/// <summary>What a stage may use once built: the models of the snapshot and the in-process models.</summary>
+/// <param name="Catalog">Every concrete model.</param>
+/// <param name="Models">Encoders and classifiers loaded at startup.</param>
+public sealed record StageServices(ModelCatalog Catalog, ILocalModels Models);
 
 /// <summary>
 /// Creates one kind of stage: binds and validates its settings at config load (reporting every problem with its
@@ -44,7 +51,7 @@ public interface IStageFactory
     object? Bind(StageBindingContext context);
 
     /// <summary>Builds the stage from settings returned by <see cref="Bind"/>.</summary>
-    IRouteStage Create(object settings, ModelCatalog catalog);
+    IRouteStage Create(object settings, StageServices services);
 }
 
 /// <summary>Base for factories whose settings are a source-generated JSON record.</summary>
@@ -77,11 +84,11 @@ public abstract class StageFactory<TSettings> : IStageFactory
     }
 
     /// <inheritdoc />
-    public IRouteStage Create(object settings, ModelCatalog catalog) => Create((TSettings)settings, catalog);
+    public IRouteStage Create(object settings, StageServices services) => Create((TSettings)settings, services);
 
     /// <summary>Reports every problem with <paramref name="settings"/> to <c>context.Errors</c>.</summary>
     protected abstract void Validate(TSettings settings, StageBindingContext context);
 
     /// <summary>Builds the stage; <paramref name="settings"/> passed validation.</summary>
-    protected abstract IRouteStage Create(TSettings settings, ModelCatalog catalog);
+    protected abstract IRouteStage Create(TSettings settings, StageServices services);
 }

@@ -60,6 +60,6 @@ public sealed class FallbackStageFactory : StageFactory<FallbackStageSettings>
     }
 
     /// <inheritdoc />
-    protected override IRouteStage Create(FallbackStageSettings settings, ModelCatalog catalog) =>
-        new FallbackStage([.. settings.Targets.Select(t => StaticStageFactory.Resolve(catalog, t)).Distinct()]);
+    protected override IRouteStage Create(FallbackStageSettings settings, StageServices services) =>
+        new FallbackStage([.. settings.Targets.Select(t => StaticStageFactory.Resolve(services.Catalog, t)).Distinct()]);
 }

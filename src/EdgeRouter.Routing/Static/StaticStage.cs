@@ -50,8 +50,8 @@ public sealed class StaticStageFactory : StageFactory<StaticStageSettings>
         ConfigValidator.RequireChatModel(settings.Target, $"{context.Path}.target", context.Catalog, context.Errors);
 
     /// <inheritdoc />
-    protected override IRouteStage Create(StaticStageSettings settings, ModelCatalog catalog) =>
-        new StaticStage(Resolve(catalog, settings.Target));
+    protected override IRouteStage Create(StaticStageSettings settings, StageServices services) =>
+        new StaticStage(Resolve(services.Catalog, settings.Target));
 
     internal static ModelTarget Resolve(ModelCatalog catalog, string id) =>
         catalog.TryResolve(id, out var target) ? target : throw new InvalidOperationException($"'{id}' was validated but is not in the catalog.");

@@ -121,7 +121,7 @@ public sealed class WeightedStageFactory : StageFactory<WeightedStageSettings>
     }
 
     /// <inheritdoc />
-    protected override IRouteStage Create(WeightedStageSettings settings, ModelCatalog catalog) =>
-        new WeightedStage([.. settings.Targets.Select(t => (StaticStageFactory.Resolve(catalog, t.Model), t.Weight))],
+    protected override IRouteStage Create(WeightedStageSettings settings, StageServices services) =>
+        new WeightedStage([.. settings.Targets.Select(t => (StaticStageFactory.Resolve(services.Catalog, t.Model), t.Weight))],
             settings.FallbackToOthers);
 }

@@ -7,16 +7,21 @@ using EdgeRouter.Runtime;
 
 namespace EdgeRouter.Endpoints;
 
-/// <summary><c>POST /v1/embeddings</c>: validated and forwarded to the provider of the named embedding model.</summary>
+/// <summary>
+/// <c>POST /v1/embeddings</c>: answered in-process for a local encoder (<c>local/&lt;name&gt;</c>), otherwise validated
+/// and forwarded to the provider of the named embedding model.
+/// </summary>
 internal sealed class EmbeddingsEndpoint
 {
     private readonly SnapshotHolder _snapshots;
     private readonly ChatDispatcher _dispatcher;
+    private readonly LocalEmbeddings _local;
 
-    public EmbeddingsEndpoint(SnapshotHolder snapshots, ChatDispatcher dispatcher)
+    public EmbeddingsEndpoint(SnapshotHolder snapshots, ChatDispatcher dispatcher, ILocalModels models)
     {
         _snapshots = snapshots;
         _dispatcher = dispatcher;
+        _local = new LocalEmbeddings(models);
     }
 
     public async Task HandleAsync(HttpContext http)
@@ -36,6 +41,12 @@ internal sealed class EmbeddingsEndpoint
             if (error is not null)
             {
                 await ErrorWriter.WriteAsync(http, error);
+                return;
+            }
+
+            if (_local.TryGetEncoder(model!, out var encoder))
+            {
+                await _local.AnswerAsync(http, encoder, body.WrittenMemory);
                 return;
             }
 

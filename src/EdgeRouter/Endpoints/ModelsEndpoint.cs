@@ -13,11 +13,13 @@ namespace EdgeRouter.Endpoints;
 internal sealed class ModelsEndpoint
 {
     private readonly SnapshotHolder _snapshots;
+    private readonly ILocalModels _localModels;
     private readonly long _created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
-    public ModelsEndpoint(SnapshotHolder snapshots)
+    public ModelsEndpoint(SnapshotHolder snapshots, ILocalModels localModels)
     {
         _snapshots = snapshots;
+        _localModels = localModels;
     }
 
     public async Task ListAsync(HttpContext http)
@@ -38,6 +40,11 @@ internal sealed class ModelsEndpoint
             foreach (var model in snapshot.Catalog.All)
             {
                 WriteModel(writer, model);
+            }
+
+            foreach (var name in _localModels.EncoderNames.Order(StringComparer.Ordinal))
+            {
+                WriteLocalEncoder(writer, name);
             }
 
             writer.WriteEndArray();
@@ -63,6 +70,10 @@ internal sealed class ModelsEndpoint
             else if (snapshot.Catalog.TryResolve(id, out var model))
             {
                 WriteModel(writer, model);
+            }
+            else if (id.StartsWith(LocalEmbeddings.ModelId(""), StringComparison.Ordinal) && _localModels.TryGetEncoder(id[LocalEmbeddings.ModelId("").Length..], out _))
+            {
+                WriteLocalEncoder(writer, id[LocalEmbeddings.ModelId("").Length..]);
             }
             else
             {
@@ -121,6 +132,23 @@ internal sealed class ModelsEndpoint
         }
 
         writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private void WriteLocalEncoder(Utf8JsonWriter writer, string name)
+    {
+        _localModels.TryGetEncoder(name, out var encoder);
+        writer.WriteStartObject();
+        writer.WriteString("id"u8, LocalEmbeddings.ModelId(name));
+        writer.WriteString("object"u8, "model");
+        writer.WriteNumber("created"u8, _created);
+        writer.WriteString("owned_by"u8, "edgerouter");
+        writer.WriteStartObject("edgerouter"u8);
+        writer.WriteString("kind"u8, "embedding");
+        writer.WriteString("provider"u8, "local");
+        writer.WriteNumber("dimensions"u8, encoder!.Dimensions);
+        writer.WriteNumber("max_tokens"u8, encoder.MaxTokens);
         writer.WriteEndObject();
         writer.WriteEndObject();
     }

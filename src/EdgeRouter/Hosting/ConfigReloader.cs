@@ -20,12 +20,13 @@ internal sealed class ConfigReloader : IDisposable
     private readonly SnapshotHolder _snapshots;
     private readonly TimeProvider _time;
     private readonly GatewayMetrics _metrics;
+    private readonly ILocalModels _models;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private byte[] _lastSeen;
 
     public ConfigReloader(string path, byte[] initialContent, StageRegistry stages, Func<string, string?> environment,
-        SnapshotHolder snapshots, TimeProvider time, GatewayMetrics metrics, ILogger logger)
+        SnapshotHolder snapshots, TimeProvider time, GatewayMetrics metrics, ILocalModels models, ILogger logger)
     {
         _path = path;
         _lastSeen = SHA256.HashData(initialContent);
@@ -34,6 +35,7 @@ internal sealed class ConfigReloader : IDisposable
         _snapshots = snapshots;
         _time = time;
         _metrics = metrics;
+        _models = models;
         _logger = logger;
     }
 
@@ -78,7 +80,7 @@ internal sealed class ConfigReloader : IDisposable
             GatewaySnapshot next;
             try
             {
-                next = GatewaySnapshot.Build(result.Value, current, _time, retired);
+                next = GatewaySnapshot.Build(result.Value, current, _time, retired, _models);
             }
 #pragma warning disable CA1031 // whatever went wrong, the running config must stay in place
             catch (Exception ex)
@@ -116,11 +118,22 @@ internal sealed class ConfigReloader : IDisposable
             GatewayLog.RestartRequired(_logger, "logging.format");
         }
 
-        if (before.Simulator != after.Simulator)
+        if (!SameJson(before.Simulator, after.Simulator, ConfigJsonContext.Default.SimulatorConfig))
         {
             GatewayLog.RestartRequired(_logger, "simulator");
         }
+
+        if (!SameJson(before.Inference, after.Inference, ConfigJsonContext.Default.InferenceConfig))
+        {
+            GatewayLog.RestartRequired(_logger, "inference");
+        }
     }
+
+    // Records holding lists compare by reference; their JSON compares by content.
+    private static bool SameJson<T>(T? a, T? b, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        where T : class =>
+        (a is null && b is null)
+        || (a is not null && b is not null && System.Text.Json.JsonSerializer.Serialize(a, type) == System.Text.Json.JsonSerializer.Serialize(b, type));
 
     private void RetireLater(List<ProviderRuntime> retired, GatewaySnapshot previous)
     {

@@ -6,6 +6,7 @@ using EdgeRouter.Diagnostics.Metrics;
 using EdgeRouter.Dispatch.Forwarding;
 using EdgeRouter.Dispatch.Providers;
 using EdgeRouter.Endpoints;
+using EdgeRouter.Inference;
 using EdgeRouter.Pipeline;
 using EdgeRouter.Routing;
 using EdgeRouter.Runtime;
@@ -27,11 +28,13 @@ public sealed class GatewayApp : IAsyncDisposable
     private readonly ConfigReloader? _reloader;
     private readonly ConfigWatcher? _watcher;
     private readonly PosixSignalRegistration? _sighup;
+    private readonly LocalModels? _models;
 
     private GatewayApp(WebApplication app, SnapshotHolder snapshots, ConfigReloader? reloader, ConfigWatcher? watcher,
-        PosixSignalRegistration? sighup, SimulatorServer? simulator, IReadOnlyList<Uri> addresses)
+        PosixSignalRegistration? sighup, SimulatorServer? simulator, IReadOnlyList<Uri> addresses, LocalModels? models)
     {
         _app = app;
+        _models = models;
         _snapshots = snapshots;
         _reloader = reloader;
         _watcher = watcher;
@@ -49,6 +52,9 @@ public sealed class GatewayApp : IAsyncDisposable
 
     /// <summary>The in-process simulator, when the config has a <c>simulator</c> section.</summary>
     public SimulatorServer? Simulator { get; }
+
+    /// <summary>The in-process models, when the config has an <c>inference</c> section.</summary>
+    public ILocalModels Models => (ILocalModels?)_models ?? NoLocalModels.Instance;
 
     /// <summary>The configuration snapshot new requests use.</summary>
     public GatewaySnapshot Snapshot => _snapshots.Current;
@@ -91,9 +97,21 @@ public sealed class GatewayApp : IAsyncDisposable
         var app = builder.Build();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggers.CreateLogger("EdgeRouter");
+        LocalModels? models;
+        try
+        {
+            models = LoadModels(config, options, logger);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        ILocalModels localModels = (ILocalModels?)models ?? NoLocalModels.Instance;
         var registry = new MetricsRegistry();
         var metrics = new GatewayMetrics(registry);
-        var snapshots = new SnapshotHolder(GatewaySnapshot.Build(loaded.Value, null, options.Time, new List<ProviderRuntime>()));
+        var snapshots = new SnapshotHolder(GatewaySnapshot.Build(loaded.Value, null, options.Time, new List<ProviderRuntime>(), localModels));
         RegisterGauges(registry, snapshots);
 
         SimulatorServer? simulator = null;
@@ -108,7 +126,7 @@ public sealed class GatewayApp : IAsyncDisposable
 
             var dispatcher = new ChatDispatcher(metrics, loggers.CreateLogger("EdgeRouter.Dispatch"), options.Time);
             var recorder = new RequestRecorder(metrics, loggers);
-            MapEndpoints(app, snapshots, dispatcher, recorder, registry, logger, () => Volatile.Read(ref ready));
+            MapEndpoints(app, snapshots, dispatcher, recorder, registry, localModels, logger, () => Volatile.Read(ref ready));
             await app.StartAsync(cancellationToken);
         }
         catch
@@ -118,6 +136,7 @@ public sealed class GatewayApp : IAsyncDisposable
                 await simulator.DisposeAsync();
             }
 
+            models?.Dispose();
             await app.DisposeAsync();
             throw;
         }
@@ -129,7 +148,7 @@ public sealed class GatewayApp : IAsyncDisposable
         PosixSignalRegistration? sighup = null;
         if (options.ConfigPath is { } path)
         {
-            reloader = new ConfigReloader(path, content, stages, options.Environment, snapshots, options.Time, metrics, logger);
+            reloader = new ConfigReloader(path, content, stages, options.Environment, snapshots, options.Time, metrics, localModels, logger);
             reloader.Applied += next => logLevel.Set(next.Config.Logging.Level);
             watcher = new ConfigWatcher(path, options.ConfigPollInterval, reloader.ReloadAsync);
             if (options.HandleSignals && !OperatingSystem.IsWindows())
@@ -144,7 +163,7 @@ public sealed class GatewayApp : IAsyncDisposable
 
         Volatile.Write(ref ready, true);
         GatewayLog.Started(logger, Version, string.Join(", ", addresses), source, config.Routes.Count, snapshots.Current.Catalog.All.Count);
-        return new GatewayApp(app, snapshots, reloader, watcher, sighup, simulator, addresses);
+        return new GatewayApp(app, snapshots, reloader, watcher, sighup, simulator, addresses, models);
     }
 
     /// <summary>Re-reads the config file now; true when a new configuration was applied.</summary>
@@ -173,6 +192,40 @@ public sealed class GatewayApp : IAsyncDisposable
         {
             provider.Dispose();
         }
+
+        _models?.Dispose();
+    }
+
+    /// <summary>
+    /// Loads the configured encoders and heads (relative paths start at the config file's folder, or the binary's
+    /// for an embedded or in-memory config). A model that cannot be loaded stops startup with its config path.
+    /// </summary>
+    private static LocalModels? LoadModels(GatewayConfig config, GatewayOptions options, ILogger logger)
+    {
+        if (config.Inference is not { } inference)
+        {
+            return null;
+        }
+
+        var baseDirectory = options.ConfigPath is { } path
+            ? Path.GetDirectoryName(Path.GetFullPath(path)) ?? AppContext.BaseDirectory
+            : AppContext.BaseDirectory;
+        LocalModels models;
+        try
+        {
+            models = LocalModels.Load(inference, baseDirectory);
+        }
+        catch (LocalModelException ex)
+        {
+            throw new ConfigurationException(options.ConfigPath ?? EmbeddedDefaults.SourceName, [new ConfigError(ex.Path, "could not be loaded: " + ex.Reason)]);
+        }
+
+        foreach (var encoder in models.Encoders)
+        {
+            GatewayLog.EncoderLoaded(logger, encoder.Name, encoder.Session.ModelPath, encoder.Dimensions, encoder.MaxTokens, models.Runtime.Version);
+        }
+
+        return models;
     }
 
     private static (byte[] Content, string Source) ReadConfig(GatewayOptions options)
@@ -242,11 +295,11 @@ public sealed class GatewayApp : IAsyncDisposable
     }
 
     private static void MapEndpoints(WebApplication app, SnapshotHolder snapshots, ChatDispatcher dispatcher, RequestRecorder recorder,
-        MetricsRegistry registry, ILogger logger, Func<bool> isReady)
+        MetricsRegistry registry, ILocalModels localModels, ILogger logger, Func<bool> isReady)
     {
         var chat = new ChatCompletionsEndpoint(snapshots, dispatcher, recorder, logger);
-        var embeddings = new EmbeddingsEndpoint(snapshots, dispatcher);
-        var models = new ModelsEndpoint(snapshots);
+        var embeddings = new EmbeddingsEndpoint(snapshots, dispatcher, localModels);
+        var models = new ModelsEndpoint(snapshots, localModels);
         var operational = new OperationalEndpoints(snapshots, registry, isReady);
         app.Map("/v1/chat/completions", new RequestDelegate(chat.HandleAsync));
         app.Map("/v1/embeddings", new RequestDelegate(embeddings.HandleAsync));

@@ -23,7 +23,7 @@ public class StageFactoryTests
 
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
         var bound = Assert.Single(result.Value.RouteStages["auto"]);
-        Assert.Equal("weighted", bound.Factory.Create(bound.Settings, result.Value.Catalog).Kind);
+        Assert.Equal("weighted", bound.Factory.Create(bound.Settings, new StageServices(result.Value.Catalog, NoLocalModels.Instance)).Kind);
     }
 
     [Fact]
