@@ -157,6 +157,26 @@ public sealed unsafe class SentenceEncoder : ITextEncoder, IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs the model alone on <paramref name="tokens"/> (no tokenizing, no pooling), through the same preallocated
+    /// tensors as <see cref="Encode"/>: the floor that measures what tokenizing and pooling add.
+    /// </summary>
+    internal void RunModel(ReadOnlySpan<int> tokens)
+    {
+        var worker = Rent();
+        try
+        {
+            tokens.CopyTo(worker.Tokens);
+            worker.WriteTokens(tokens.Length);
+            Span<nint> outputs = [worker.OutputFor(tokens.Length)];
+            _session.Run(worker.InputsFor(tokens.Length), _output, outputs);
+        }
+        finally
+        {
+            _idle.Push(worker);
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

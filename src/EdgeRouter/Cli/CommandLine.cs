@@ -22,6 +22,8 @@ internal static class CommandLine
                 return await SimulatorCommand.RunAsync(rest);
             case "check-config":
                 return CheckConfigCommand.Run(rest);
+            case "bench-encoder":
+                return BenchEncoderCommand.Run(rest);
             case "version":
                 Console.WriteLine($"edgerouter {GatewayApp.Version}");
                 return Ok;
@@ -93,6 +95,7 @@ internal static class CommandLine
           edgerouter sim [--url URL] [--config FILE]       run the OpenAI-compatible upstream simulator
           edgerouter check-config [--config FILE]          validate a config file and list every problem
           edgerouter check-config --print-default          print the embedded default config
+          edgerouter bench-encoder --model DIR             time a local encoder in this binary (tokens 16/32/64/128)
           edgerouter version                               print the version
 
         Environment:
