@@ -144,3 +144,33 @@ public class SentenceEncoderTests
         Assert.Equal($"Encoder 'no-tokenizer': no tokenizer.json or vocab.txt in {temp.Path}.", error.Message);
     }
 }
+
+/// <summary>
+/// Bringing your own model: a Hugging Face ONNX export (model.onnx with input_ids / attention_mask and
+/// last_hidden_state, next to its tokenizer.json) loads without any manifest, for both tokenizer families.
+/// </summary>
+public class BringYourOwnModelTests
+{
+    private static OnnxRuntimeLibrary Runtime => OnnxRuntimeLibrary.Load();
+
+    [Theory]
+    [InlineData("modernbert/tokenizer.reconstructed.json")]
+    [InlineData("bert-uncased/tokenizer.json")]
+    public void AnExportWithItsTokenizerJsonLoadsWithHuggingFaceDefaults(string tokenizer)
+    {
+        using var temp = TestFiles.TempDirectory();
+        File.Copy(Path.Combine(TestFiles.Models, "tiny-modulo", "model.onnx"), temp.File("model.onnx"));
+        File.Copy(Path.Combine(TestFiles.Tokenizers, tokenizer), temp.File("tokenizer.json"));
+        using var encoder = SentenceEncoder.Load("byo", Runtime, temp.Path, new SessionSettings());
+        const string text = "Résumé of the café: 3 lattes ☕, 2 croissants 🥐";
+        var embedding = new float[encoder.Dimensions];
+
+        var count = encoder.Encode(text, embedding);
+
+        var ids = new int[encoder.MaxTokens];
+        Assert.Equal(count, encoder.Tokenizer.Encode(text, ids));
+        Assert.Equal(encoder.Tokenizer.Special.Cls, ids[0]);
+        var expected = TinyModels.Mean([.. ids[..count].Select(id => id % 64)], normalize: true);
+        Assert.Equal(expected, embedding, (a, b) => Math.Abs(a - b) < 1e-5);
+    }
+}

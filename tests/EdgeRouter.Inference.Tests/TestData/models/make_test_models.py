@@ -5,6 +5,9 @@ gateway reads (encoder.json or head.json) and, for encoders, a 64-token WordPiec
 tiny-encoder.onnx: input_ids, attention_mask, token_type_ids (int64 [1, seq]) -> last_hidden_state (float [1, seq, 4])
   where last_hidden_state[0, t, j] = (E[input_ids[t], j] + token_type_ids[t]) * attention_mask[t] and E[i, j] = i + j / 10.
 tiny-pooled.onnx: the same, mean-pooled inside the graph -> sentence_embedding (float [1, 4]).
+tiny-modulo/model.onnx: input_ids, attention_mask (int64 [1, seq]) -> last_hidden_state (float [1, seq, 4]) with
+  last_hidden_state[0, t] = E[input_ids[t] mod 64] * attention_mask[t]: any vocabulary size (a ModernBERT BPE
+  tokenizer, ids up to 50,367) maps onto the same small table. No tokenizer in the folder: tests add one.
 tiny-head.onnx: embedding (float [1, 4]) -> probabilities (float [1, 3]) = softmax(embedding @ W + b).
 The expected values are recomputed by the tests from these definitions.
 """
@@ -81,6 +84,19 @@ save(helper.make_graph(pooled, "tiny_pooled", inputs,
      os.path.join(folder("tiny-pooled", "encoder.json", {"maxTokens": 16, "pooling": "pooled", "normalize": False,
                                                          "output": "sentence_embedding"}), "model.onnx"))
 
+modulo = [
+    helper.make_node("Mod", ["input_ids", "modulus"], ["ids_mod"]),
+    helper.make_node("Gather", ["E", "ids_mod"], ["emb"], axis=0),
+    helper.make_node("Cast", ["attention_mask"], ["mask_f"], to=TensorProto.FLOAT),
+    helper.make_node("Unsqueeze", ["mask_f", "axis_last"], ["mask_u"]),
+    helper.make_node("Mul", ["emb", "mask_u"], ["last_hidden_state"]),
+]
+os.makedirs("tiny-modulo", exist_ok=True)
+save(helper.make_graph(modulo, "tiny_modulo", [ids_input("input_ids"), ids_input("attention_mask")],
+                       [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, [1, "seq", HIDDEN])],
+                       initializers() + [numpy_helper.from_array(np.array(VOCAB, dtype=np.int64), "modulus")]),
+     os.path.join("tiny-modulo", "model.onnx"))
+
 head = [
     helper.make_node("MatMul", ["embedding", "W"], ["logits0"]),
     helper.make_node("Add", ["logits0", "B"], ["logits"]),
@@ -92,4 +108,4 @@ save(helper.make_graph(head, "tiny_head", [helper.make_tensor_value_info("embedd
      os.path.join(folder("tiny-head", "head.json", {"model": "head.onnx", "input": "embedding", "output": "probabilities",
                                                     "labels": ["left", "middle", "right"], "activation": "none"}, vocab=False),
                   "head.onnx"))
-print("wrote tiny-encoder/, tiny-pooled/, tiny-head/")
+print("wrote tiny-encoder/, tiny-pooled/, tiny-modulo/, tiny-head/")
