@@ -13,6 +13,14 @@ internal static class Sse
             .Select(l => l!["data:".Length..].TrimStart())
             .ToList();
 
+    /// <summary>The assistant text of a recorded <c>chat.completion.chunk</c> stream: every <c>delta.content</c> joined.</summary>
+    public static string Text(string text) => string.Concat(Payloads(text)
+        .Where(p => p != "[DONE]")
+        .Select(p => System.Text.Json.JsonDocument.Parse(p).RootElement)
+        .Where(e => e.TryGetProperty("choices", out var c) && c.GetArrayLength() > 0)
+        .Select(e => e.GetProperty("choices")[0].GetProperty("delta"))
+        .Select(d => d.TryGetProperty("content", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String ? c.GetString() : ""));
+
     /// <summary>Reads events one at a time from a live response.</summary>
     public static async IAsyncEnumerable<string> ReadAsync(Stream stream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -26,7 +26,12 @@ public static partial class ConfigValidator
             ValidateInference(inference, config.Providers, errors);
         }
 
-        var routeStages = ValidateRoutes(config.Routes, catalog, config.Inference, stages, errors);
+        if (config.Cache is { } cache)
+        {
+            ValidateCache(cache, config.Inference, errors);
+        }
+
+        var routeStages = ValidateRoutes(config, catalog, stages, errors);
         if (config.Simulator is { } simulator)
         {
             ValidateSimulator(simulator, errors);
@@ -182,9 +187,9 @@ public static partial class ConfigValidator
     }
 
     private static Dictionary<string, IReadOnlyList<BoundStage>> ValidateRoutes(
-        IReadOnlyDictionary<string, RouteConfig> routes, ModelCatalog catalog, InferenceConfig? inference, StageRegistry registry,
-        ConfigErrors errors)
+        GatewayConfig config, ModelCatalog catalog, StageRegistry registry, ConfigErrors errors)
     {
+        var routes = config.Routes;
         var bound = new Dictionary<string, IReadOnlyList<BoundStage>>(StringComparer.Ordinal);
         foreach (var (name, route) in routes)
         {
@@ -219,7 +224,7 @@ public static partial class ConfigValidator
                 }
 
                 var settings = factory.Bind(new StageBindingContext(
-                    stagePath, stage.Settings ?? EmptySettings, catalog, inference, errors));
+                    stagePath, stage.Settings ?? EmptySettings, catalog, config, errors));
                 if (settings is not null)
                 {
                     stages.Add(new BoundStage(factory, settings, stagePath));
@@ -266,6 +271,32 @@ public static partial class ConfigValidator
             errors.Require(classifier.Path.Length > 0, $"inference.classifiers.{name}.path", "must name the head directory");
             errors.Require(inference.Encoders.ContainsKey(classifier.Encoder), $"inference.classifiers.{name}.encoder",
                 $"'{classifier.Encoder}' is not a configured encoder");
+        }
+    }
+
+    private static void ValidateCache(CacheConfig cache, InferenceConfig? inference, ConfigErrors errors)
+    {
+        if (cache.Directory is { } directory)
+        {
+            errors.Require(directory.Length > 0, "cache.directory", "must not be empty (leave it out to keep the cache in memory)");
+        }
+
+        errors.Require(cache.CommitIntervalMs is >= 10 and <= 60_000, "cache.commitIntervalMs", $"must be in [10, 60000], got {cache.CommitIntervalMs}");
+        errors.Require(cache.MaxEntries is >= 1 and <= 100_000_000, "cache.maxEntries", $"must be in [1, 100000000], got {cache.MaxEntries}");
+        errors.Require(cache.DefaultTtlSeconds >= 1, "cache.defaultTtlSeconds", $"must be >= 1, got {cache.DefaultTtlSeconds}");
+        errors.Require(cache.Candidates is >= 1 and <= 64, "cache.candidates", $"must be in [1, 64], got {cache.Candidates}");
+        errors.Require(cache.Index.M is >= 2 and <= 128, "cache.index.m", $"must be in [2, 128], got {cache.Index.M}");
+        errors.Require(cache.Index.EfConstruction >= 1, "cache.index.efConstruction", $"must be >= 1, got {cache.Index.EfConstruction}");
+        errors.Require(cache.Index.Ef >= 1, "cache.index.ef", $"must be >= 1, got {cache.Index.Ef}");
+        if (cache.Encoder is { } encoder)
+        {
+            errors.Require(inference?.Encoders.ContainsKey(encoder) == true, "cache.encoder",
+                $"'{encoder}' is not an encoder under inference.encoders (semantic lookup needs one; leave it out for exact matching only)");
+        }
+
+        if (cache.AdminTokenEnv is { } tokenEnv)
+        {
+            errors.Require(EnvNamePattern().IsMatch(tokenEnv), "cache.adminTokenEnv", $"must be an environment variable name, got '{tokenEnv}'");
         }
     }
 

@@ -19,6 +19,9 @@ public sealed record GatewayConfig
     /// <summary>In-process models (encoders, classifier heads); null when the gateway runs none.</summary>
     public InferenceConfig? Inference { get; set; }
 
+    /// <summary>The semantic response cache used by <c>cache</c> stages; null when no route caches.</summary>
+    public CacheConfig? Cache { get; set; }
+
     /// <summary>When present, the built-in upstream simulator runs inside the gateway process.</summary>
     public SimulatorConfig? Simulator { get; set; }
 

@@ -29,6 +29,16 @@ public static partial class GatewayLog
         Message = "encoder {Name} loaded from {Path}: {Dimensions} dimensions, up to {MaxTokens} tokens, ONNX Runtime {Version}")]
     public static partial void EncoderLoaded(ILogger logger, string name, string path, int dimensions, int maxTokens, string version);
 
+    /// <summary>The semantic cache's store is open and its entries are indexed.</summary>
+    [LoggerMessage(EventId = 14, EventName = "CacheOpened", Level = LogLevel.Information,
+        Message = "semantic cache: {Store}; {Loaded} entries indexed, {Damaged} damaged records skipped")]
+    public static partial void CacheOpened(ILogger logger, string store, int loaded, int damaged);
+
+    /// <summary>A periodic cache commit failed; it is retried at the next interval.</summary>
+    [LoggerMessage(EventId = 15, EventName = "CacheCommitFailed", Level = LogLevel.Error,
+        Message = "semantic cache: commit failed, retrying at the next interval")]
+    public static partial void CacheCommitFailed(ILogger logger, Exception exception);
+
     /// <summary>The in-process simulator is serving.</summary>
     [LoggerMessage(EventId = 12, EventName = "SimulatorStarted", Level = LogLevel.Information,
         Message = "built-in simulator serving {Models} on {Url}")]

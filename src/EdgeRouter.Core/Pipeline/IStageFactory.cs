@@ -21,19 +21,25 @@ public enum StageTermination
 /// <param name="Path">JSON path of the stage object, e.g. <c>routes.auto.stages[1]</c>.</param>
 /// <param name="Settings">The stage object's properties other than <c>kind</c>.</param>
 /// <param name="Catalog">Every concrete model, to check references.</param>
-/// <param name="Inference">The configured local models, to check references to encoders and classifiers.</param>
+/// <param name="Config">The whole configuration, to check references to other sections (encoders, the cache).</param>
 /// <param name="Errors">Where problems are reported.</param>
 public sealed record StageBindingContext(
     string Path,
     IReadOnlyDictionary<string, JsonElement> Settings,
     ModelCatalog Catalog,
-    InferenceConfig? Inference,
+    GatewayConfig Config,
     ConfigErrors Errors);
 
-/// <summary>What a stage may use once built: the models of the snapshot and the in-process models.</summary>
+/// <summary>What a stage may use once built: the models of the snapshot, the in-process models and shared services.</summary>
 /// <param name="Catalog">Every concrete model.</param>
 /// <param name="Models">Encoders and classifiers loaded at startup.</param>
-public sealed record StageServices(ModelCatalog Catalog, ILocalModels Models);
+/// <param name="Services">Process-wide services stages may need (the semantic cache, …); null entries for what is not configured.</param>
+public sealed record StageServices(ModelCatalog Catalog, ILocalModels Models, IServiceProvider? Services = null)
+{
+    /// <summary>The service of type <typeparamref name="T"/>, or null when the gateway runs none.</summary>
+    public T? Get<T>()
+        where T : class => Services?.GetService(typeof(T)) as T;
+}
 
 /// <summary>
 /// Creates one kind of stage: binds and validates its settings at config load (reporting every problem with its

@@ -10,6 +10,7 @@ namespace EdgeRouter.Pipeline;
 public sealed class RequestContext
 {
     private List<Func<CompletedExchange, ValueTask>>? _completionObservers;
+    private List<KeyValuePair<string, string>>? _responseHeaders;
 
     /// <summary>Creates the context for one request.</summary>
     public RequestContext(string requestId, string routeName, ChatRequest request, IHeaderDictionary headers)
@@ -31,6 +32,18 @@ public sealed class RequestContext
 
     /// <summary>The client's request headers.</summary>
     public IHeaderDictionary Headers { get; }
+
+    /// <summary>The tenant the request belongs to (from <c>x-edgerouter-tenant</c>, else <c>default</c>); caches never cross tenants.</summary>
+    public string Tenant { get; init; } = DefaultTenant;
+
+    /// <summary>The tenant of requests that name none.</summary>
+    public const string DefaultTenant = "default";
+
+    /// <summary>Headers stages want on the response (e.g. <c>x-edgerouter-cache: miss</c>), added whatever answers.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders => (IReadOnlyList<KeyValuePair<string, string>>?)_responseHeaders ?? [];
+
+    /// <summary>Adds a header to the response.</summary>
+    public void AddResponseHeader(string name, string value) => (_responseHeaders ??= []).Add(new(name, value));
 
     /// <summary>Where the request's time went: upstream waits versus the gateway itself.</summary>
     public ExchangeTiming Timing { get; init; } = new();

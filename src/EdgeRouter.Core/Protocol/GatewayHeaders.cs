@@ -17,4 +17,10 @@ public static class GatewayHeaders
 
     /// <summary>Milliseconds spent in the gateway up to the first response byte, upstream waits excluded.</summary>
     public const string OverheadMs = "x-edgerouter-overhead-ms";
+
+    /// <summary>Request: the tenant whose cache entries may be used. Response: unused.</summary>
+    public const string Tenant = "x-edgerouter-tenant";
+
+    /// <summary>Request: <c>off</c> bypasses the cache. Response: <c>hit; similarity=…; id=…</c>, <c>miss</c> or why it was skipped.</summary>
+    public const string Cache = "x-edgerouter-cache";
 }

@@ -212,6 +212,10 @@ public sealed partial class ChatDispatcher
         headers[GatewayHeaders.Model] = target.Id;
         headers[GatewayHeaders.Provider] = target.Provider;
         headers[GatewayHeaders.OverheadMs] = request.Timing.OverheadMs.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (name, value) in request.ExtraHeaders)
+        {
+            headers[name] = value;
+        }
     }
 
     /// <summary>Writes a whole body; false when the client has gone.</summary>

@@ -38,6 +38,9 @@ public sealed class DispatchRequest
     /// <summary>The client's request headers, for providers that forward some of them.</summary>
     public IHeaderDictionary? ClientHeaders { get; init; }
 
+    /// <summary>Headers the pipeline's stages asked for, added to the response when it starts.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ExtraHeaders { get; init; } = [];
+
     /// <summary>Timing of the exchange.</summary>
     public required ExchangeTiming Timing { get; init; }
 

@@ -2,7 +2,6 @@ using System.Text;
 using EdgeRouter.Configuration;
 using EdgeRouter.Hosting;
 using EdgeRouter.Pipeline;
-using EdgeRouter.Routing;
 
 namespace EdgeRouter.Cli;
 
@@ -24,7 +23,7 @@ internal static class CheckConfigCommand
         }
 
         path ??= Environment.GetEnvironmentVariable("EDGEROUTER_CONFIG");
-        var stages = new StageRegistry(RoutingStages.Factories);
+        var stages = new StageRegistry(StageKinds.BuiltIn);
         var result = path is null
             ? ConfigLoader.Load(EmbeddedDefaults.ConfigJson(), stages, Environment.GetEnvironmentVariable)
             : ConfigLoader.LoadFile(path, stages, Environment.GetEnvironmentVariable);

@@ -54,7 +54,14 @@ internal sealed class ChatCompletionsEndpoint
             }
 
             http.Response.Headers[GatewayHeaders.Route] = route.Name;
-            var context = new RequestContext(requestId, route.Name, request, http.Request.Headers) { Timing = timing };
+            if (!TryReadTenant(http, out var tenant))
+            {
+                await ErrorWriter.WriteAsync(http, 400,
+                    "Invalid x-edgerouter-tenant: use 1 to 128 letters, digits, '.', '_', ':' or '-'.", GatewayHeaders.Tenant, "invalid_tenant");
+                return;
+            }
+
+            var context = new RequestContext(requestId, route.Name, request, http.Request.Headers) { Timing = timing, Tenant = tenant };
             try
             {
                 await RouteAsync(http, snapshot, route, context);
@@ -73,6 +80,26 @@ internal sealed class ChatCompletionsEndpoint
                 }
             }
         }
+    }
+
+    private static bool TryReadTenant(HttpContext http, out string tenant)
+    {
+        var values = http.Request.Headers[GatewayHeaders.Tenant];
+        tenant = RequestContext.DefaultTenant;
+        if (values.Count == 0)
+        {
+            return true;
+        }
+
+        var value = values.Count == 1 ? values[0] : null;
+        if (string.IsNullOrEmpty(value) || value.Length > 128
+            || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-'))
+        {
+            return false;
+        }
+
+        tenant = value;
+        return true;
     }
 
     private async Task RouteAsync(HttpContext http, GatewaySnapshot snapshot, RouteRuntime route, RequestContext context)
@@ -104,6 +131,7 @@ internal sealed class ChatCompletionsEndpoint
             ModelValue = context.Request.ModelValue,
             Chat = context.Request,
             ClientHeaders = context.Headers,
+            ExtraHeaders = context.ResponseHeaders,
             Timing = context.Timing,
             CaptureResponse = context.CaptureResponse,
         };

@@ -22,6 +22,11 @@ internal static class GatewayResponseWriter
             headers[GatewayHeaders.Provider] = model.Provider;
         }
 
+        foreach (var (name, value) in context.ResponseHeaders)
+        {
+            headers[name] = value;
+        }
+
         foreach (var (name, value) in response.Headers)
         {
             headers[name] = value;

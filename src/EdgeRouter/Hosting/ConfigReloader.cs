@@ -21,12 +21,13 @@ internal sealed class ConfigReloader : IDisposable
     private readonly TimeProvider _time;
     private readonly GatewayMetrics _metrics;
     private readonly ILocalModels _models;
+    private readonly IServiceProvider? _services;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private byte[] _lastSeen;
 
     public ConfigReloader(string path, byte[] initialContent, StageRegistry stages, Func<string, string?> environment,
-        SnapshotHolder snapshots, TimeProvider time, GatewayMetrics metrics, ILocalModels models, ILogger logger)
+        SnapshotHolder snapshots, TimeProvider time, GatewayMetrics metrics, ILocalModels models, IServiceProvider? services, ILogger logger)
     {
         _path = path;
         _lastSeen = SHA256.HashData(initialContent);
@@ -36,6 +37,7 @@ internal sealed class ConfigReloader : IDisposable
         _time = time;
         _metrics = metrics;
         _models = models;
+        _services = services;
         _logger = logger;
     }
 
@@ -80,7 +82,7 @@ internal sealed class ConfigReloader : IDisposable
             GatewaySnapshot next;
             try
             {
-                next = GatewaySnapshot.Build(result.Value, current, _time, retired, _models);
+                next = GatewaySnapshot.Build(result.Value, current, _time, retired, _models, _services);
             }
 #pragma warning disable CA1031 // whatever went wrong, the running config must stay in place
             catch (Exception ex)
@@ -126,6 +128,11 @@ internal sealed class ConfigReloader : IDisposable
         if (!SameJson(before.Inference, after.Inference, ConfigJsonContext.Default.InferenceConfig))
         {
             GatewayLog.RestartRequired(_logger, "inference");
+        }
+
+        if (!SameJson(before.Cache, after.Cache, ConfigJsonContext.Default.CacheConfig))
+        {
+            GatewayLog.RestartRequired(_logger, "cache");
         }
     }
 

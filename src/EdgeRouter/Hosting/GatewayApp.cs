@@ -6,9 +6,9 @@ using EdgeRouter.Diagnostics.Metrics;
 using EdgeRouter.Dispatch.Forwarding;
 using EdgeRouter.Dispatch.Providers;
 using EdgeRouter.Endpoints;
+using EdgeRouter.Cache;
 using EdgeRouter.Inference;
 using EdgeRouter.Pipeline;
-using EdgeRouter.Routing;
 using EdgeRouter.Runtime;
 using EdgeRouter.Simulator;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -29,12 +29,14 @@ public sealed class GatewayApp : IAsyncDisposable
     private readonly ConfigWatcher? _watcher;
     private readonly PosixSignalRegistration? _sighup;
     private readonly LocalModels? _models;
+    private readonly CacheHost? _cache;
 
     private GatewayApp(WebApplication app, SnapshotHolder snapshots, ConfigReloader? reloader, ConfigWatcher? watcher,
-        PosixSignalRegistration? sighup, SimulatorServer? simulator, IReadOnlyList<Uri> addresses, LocalModels? models)
+        PosixSignalRegistration? sighup, SimulatorServer? simulator, IReadOnlyList<Uri> addresses, LocalModels? models, CacheHost? cache)
     {
         _app = app;
         _models = models;
+        _cache = cache;
         _snapshots = snapshots;
         _reloader = reloader;
         _watcher = watcher;
@@ -56,6 +58,9 @@ public sealed class GatewayApp : IAsyncDisposable
     /// <summary>The in-process models, when the config has an <c>inference</c> section.</summary>
     public ILocalModels Models => (ILocalModels?)_models ?? NoLocalModels.Instance;
 
+    /// <summary>The semantic cache, when the config has a <c>cache</c> section.</summary>
+    public SemanticCache? Cache => _cache?.Cache;
+
     /// <summary>The configuration snapshot new requests use.</summary>
     public GatewaySnapshot Snapshot => _snapshots.Current;
 
@@ -64,7 +69,7 @@ public sealed class GatewayApp : IAsyncDisposable
     public static async Task<GatewayApp> StartAsync(GatewayOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var stages = new StageRegistry(RoutingStages.Factories.Concat(options.ExtraStages));
+        var stages = new StageRegistry(StageKinds.BuiltIn.Concat(options.ExtraStages));
         var (content, source) = ReadConfig(options);
         var loaded = ConfigLoader.Load(content, stages, options.Environment);
         if (!loaded.IsValid)
@@ -98,6 +103,7 @@ public sealed class GatewayApp : IAsyncDisposable
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggers.CreateLogger("EdgeRouter");
         LocalModels? models;
+        CacheHost? cache = null;
         try
         {
             models = LoadModels(config, options, logger);
@@ -109,10 +115,19 @@ public sealed class GatewayApp : IAsyncDisposable
         }
 
         ILocalModels localModels = (ILocalModels?)models ?? NoLocalModels.Instance;
+        if (config.Cache is { } cacheConfig)
+        {
+            cache = CacheHost.Start(cacheConfig, localModels, BaseDirectory(options), options.Time, loggers.CreateLogger("EdgeRouter.Cache"));
+        }
+
+        var services = new GatewayServices(cache is null
+            ? new Dictionary<Type, object>()
+            : new Dictionary<Type, object> { [typeof(SemanticCache)] = cache.Cache, [typeof(CacheConfig)] = cache.Config });
         var registry = new MetricsRegistry();
         var metrics = new GatewayMetrics(registry);
-        var snapshots = new SnapshotHolder(GatewaySnapshot.Build(loaded.Value, null, options.Time, new List<ProviderRuntime>(), localModels));
+        var snapshots = new SnapshotHolder(GatewaySnapshot.Build(loaded.Value, null, options.Time, new List<ProviderRuntime>(), localModels, services));
         RegisterGauges(registry, snapshots);
+        cache?.RegisterMetrics(registry);
 
         SimulatorServer? simulator = null;
         var ready = false;
@@ -126,7 +141,7 @@ public sealed class GatewayApp : IAsyncDisposable
 
             var dispatcher = new ChatDispatcher(metrics, loggers.CreateLogger("EdgeRouter.Dispatch"), options.Time);
             var recorder = new RequestRecorder(metrics, loggers);
-            MapEndpoints(app, snapshots, dispatcher, recorder, registry, localModels, logger, () => Volatile.Read(ref ready));
+            MapEndpoints(app, snapshots, dispatcher, recorder, registry, localModels, cache, options.Environment, logger, () => Volatile.Read(ref ready));
             await app.StartAsync(cancellationToken);
         }
         catch
@@ -134,6 +149,11 @@ public sealed class GatewayApp : IAsyncDisposable
             if (simulator is not null)
             {
                 await simulator.DisposeAsync();
+            }
+
+            if (cache is not null)
+            {
+                await cache.DisposeAsync();
             }
 
             models?.Dispose();
@@ -148,7 +168,7 @@ public sealed class GatewayApp : IAsyncDisposable
         PosixSignalRegistration? sighup = null;
         if (options.ConfigPath is { } path)
         {
-            reloader = new ConfigReloader(path, content, stages, options.Environment, snapshots, options.Time, metrics, localModels, logger);
+            reloader = new ConfigReloader(path, content, stages, options.Environment, snapshots, options.Time, metrics, localModels, services, logger);
             reloader.Applied += next => logLevel.Set(next.Config.Logging.Level);
             watcher = new ConfigWatcher(path, options.ConfigPollInterval, reloader.ReloadAsync);
             if (options.HandleSignals && !OperatingSystem.IsWindows())
@@ -163,7 +183,7 @@ public sealed class GatewayApp : IAsyncDisposable
 
         Volatile.Write(ref ready, true);
         GatewayLog.Started(logger, Version, string.Join(", ", addresses), source, config.Routes.Count, snapshots.Current.Catalog.All.Count);
-        return new GatewayApp(app, snapshots, reloader, watcher, sighup, simulator, addresses, models);
+        return new GatewayApp(app, snapshots, reloader, watcher, sighup, simulator, addresses, models, cache);
     }
 
     /// <summary>Re-reads the config file now; true when a new configuration was applied.</summary>
@@ -193,6 +213,11 @@ public sealed class GatewayApp : IAsyncDisposable
             provider.Dispose();
         }
 
+        if (_cache is not null)
+        {
+            await _cache.DisposeAsync();
+        }
+
         _models?.Dispose();
     }
 
@@ -207,9 +232,7 @@ public sealed class GatewayApp : IAsyncDisposable
             return null;
         }
 
-        var baseDirectory = options.ConfigPath is { } path
-            ? Path.GetDirectoryName(Path.GetFullPath(path)) ?? AppContext.BaseDirectory
-            : AppContext.BaseDirectory;
+        var baseDirectory = BaseDirectory(options);
         LocalModels models;
         try
         {
@@ -227,6 +250,11 @@ public sealed class GatewayApp : IAsyncDisposable
 
         return models;
     }
+
+    /// <summary>Where relative paths in the config start: the config file's folder, else the binary's.</summary>
+    private static string BaseDirectory(GatewayOptions options) => options.ConfigPath is { } path
+        ? Path.GetDirectoryName(Path.GetFullPath(path)) ?? AppContext.BaseDirectory
+        : AppContext.BaseDirectory;
 
     private static (byte[] Content, string Source) ReadConfig(GatewayOptions options)
     {
@@ -295,7 +323,7 @@ public sealed class GatewayApp : IAsyncDisposable
     }
 
     private static void MapEndpoints(WebApplication app, SnapshotHolder snapshots, ChatDispatcher dispatcher, RequestRecorder recorder,
-        MetricsRegistry registry, ILocalModels localModels, ILogger logger, Func<bool> isReady)
+        MetricsRegistry registry, ILocalModels localModels, CacheHost? cache, Func<string, string?> environment, ILogger logger, Func<bool> isReady)
     {
         var chat = new ChatCompletionsEndpoint(snapshots, dispatcher, recorder, logger);
         var embeddings = new EmbeddingsEndpoint(snapshots, dispatcher, localModels);
@@ -308,6 +336,13 @@ public sealed class GatewayApp : IAsyncDisposable
         app.MapGet("/healthz", new RequestDelegate(OperationalEndpoints.HealthAsync));
         app.MapGet("/readyz", new RequestDelegate(operational.ReadyAsync));
         app.MapGet("/metrics", new RequestDelegate(operational.MetricsAsync));
+        if (cache is not null)
+        {
+            var admin = new CacheAdminEndpoints(cache.Cache, cache.Config.AdminTokenEnv is { } tokenEnv ? environment(tokenEnv) : null);
+            app.Map("/v1/cache/invalidate", new RequestDelegate(admin.InvalidateAsync));
+            app.Map("/v1/cache/stats", new RequestDelegate(admin.StatsAsync));
+        }
+
         app.MapFallback(new RequestDelegate(OperationalEndpoints.NotFoundAsync));
     }
 

@@ -45,16 +45,17 @@ public sealed class GatewaySnapshot
     /// <paramref name="previous"/>; the replaced ones are added to <paramref name="retired"/>.
     /// </summary>
     public static GatewaySnapshot Build(
-        ValidatedConfig validated, GatewaySnapshot? previous, TimeProvider time, ICollection<ProviderRuntime> retired, ILocalModels models)
+        ValidatedConfig validated, GatewaySnapshot? previous, TimeProvider time, ICollection<ProviderRuntime> retired, ILocalModels models,
+        IServiceProvider? services = null)
     {
         ArgumentNullException.ThrowIfNull(validated);
         var providers = ProviderPool.Build(validated, previous?.Providers, time, retired);
         var catalog = validated.Catalog;
-        var services = new StageServices(catalog, models);
+        var stageServices = new StageServices(catalog, models, services);
         var routes = new Dictionary<string, RouteRuntime>(StringComparer.Ordinal);
         foreach (var (name, route) in validated.Config.Routes)
         {
-            var stages = validated.RouteStages[name].Select(s => s.Factory.Create(s.Settings, services)).ToList();
+            var stages = validated.RouteStages[name].Select(s => s.Factory.Create(s.Settings, stageServices)).ToList();
             var fallback = route.Fallback.Select(id => catalog.TryResolve(id, out var t) ? t : null).OfType<ModelTarget>().ToList();
             routes[name] = new RouteRuntime(name, route.Description, stages, fallback, isImplicit: false);
         }

@@ -8,6 +8,9 @@ tiny-pooled.onnx: the same, mean-pooled inside the graph -> sentence_embedding (
 tiny-modulo/model.onnx: input_ids, attention_mask (int64 [1, seq]) -> last_hidden_state (float [1, seq, 4]) with
   last_hidden_state[0, t] = E[input_ids[t] mod 64] * attention_mask[t]: any vocabulary size (a ModernBERT BPE
   tokenizer, ids up to 50,367) maps onto the same small table. No tokenizer in the folder: tests add one.
+tiny-words/model.onnx: input_ids, attention_mask -> last_hidden_state (float [1, seq, 16]) = W[input_ids[t]] * mask[t] with
+  W a seeded Gaussian table whose special-token rows are zero: a bag-of-words encoder whose sentence embedding (mean
+  pooled) is the same for the same words in any order and far apart for different words. The cache tests use it.
 tiny-head.onnx: embedding (float [1, 4]) -> probabilities (float [1, 3]) = softmax(embedding @ W + b).
 The expected values are recomputed by the tests from these definitions.
 """
@@ -97,6 +100,21 @@ save(helper.make_graph(modulo, "tiny_modulo", [ids_input("input_ids"), ids_input
                        initializers() + [numpy_helper.from_array(np.array(VOCAB, dtype=np.int64), "modulus")]),
      os.path.join("tiny-modulo", "model.onnx"))
 
+WORDS_DIM = 16
+W_WORDS = np.random.default_rng(7).standard_normal((VOCAB, WORDS_DIM)).astype(np.float32)
+W_WORDS[:5] = 0  # [PAD] [UNK] [CLS] [SEP] [MASK]
+words = [
+    helper.make_node("Gather", ["W", "input_ids"], ["emb"], axis=0),
+    helper.make_node("Cast", ["attention_mask"], ["mask_f"], to=TensorProto.FLOAT),
+    helper.make_node("Unsqueeze", ["mask_f", "axis_last"], ["mask_u"]),
+    helper.make_node("Mul", ["emb", "mask_u"], ["last_hidden_state"]),
+]
+save(helper.make_graph(words, "tiny_words", [ids_input("input_ids"), ids_input("attention_mask")],
+                       [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, [1, "seq", WORDS_DIM])],
+                       [numpy_helper.from_array(W_WORDS, "W"), numpy_helper.from_array(np.array([-1], dtype=np.int64), "axis_last")]),
+     os.path.join(folder("tiny-words", "encoder.json", {"model": "model.onnx", "tokenizer": "vocab.txt", "maxTokens": 32,
+                                                        "pooling": "mean", "normalize": True}), "model.onnx"))
+
 head = [
     helper.make_node("MatMul", ["embedding", "W"], ["logits0"]),
     helper.make_node("Add", ["logits0", "B"], ["logits"]),
@@ -108,4 +126,4 @@ save(helper.make_graph(head, "tiny_head", [helper.make_tensor_value_info("embedd
      os.path.join(folder("tiny-head", "head.json", {"model": "head.onnx", "input": "embedding", "output": "probabilities",
                                                     "labels": ["left", "middle", "right"], "activation": "none"}, vocab=False),
                   "head.onnx"))
-print("wrote tiny-encoder/, tiny-pooled/, tiny-modulo/, tiny-head/")
+print("wrote tiny-encoder/, tiny-pooled/, tiny-modulo/, tiny-words/, tiny-head/")

@@ -1,0 +1,18 @@
+using EdgeRouter.Cache.Stage;
+using EdgeRouter.Pipeline;
+using EdgeRouter.Routing;
+
+namespace EdgeRouter.Hosting;
+
+/// <summary>Every stage kind the gateway binary knows.</summary>
+public static class StageKinds
+{
+    /// <summary>The built-in stage factories: routing stages and the semantic cache.</summary>
+    public static IEnumerable<IStageFactory> BuiltIn => RoutingStages.Factories.Append(new CacheStageFactory());
+}
+
+/// <summary>The process-wide services stages can ask for (<see cref="StageServices.Get{T}"/>).</summary>
+internal sealed class GatewayServices(IReadOnlyDictionary<Type, object> services) : IServiceProvider
+{
+    public object? GetService(Type serviceType) => services.GetValueOrDefault(serviceType);
+}
