@@ -1,3 +1,5 @@
+using EdgeRouter.Pipeline;
+
 namespace EdgeRouter.Cache;
 
 /// <summary>How a lookup was answered.</summary>
@@ -18,10 +20,11 @@ public enum CacheHitKind : byte
 /// <param name="Route">The route; only its entries are candidates.</param>
 /// <param name="Fingerprint">The request's hashes and last user message.</param>
 /// <param name="Embedding">Unit-length embedding of the last user message; empty for an exact-only lookup.</param>
-/// <param name="Threshold">Lowest cosine similarity that may be served.</param>
+/// <param name="Threshold">Lowest similarity that may be served.</param>
 /// <param name="Guard">Whether the meaning guard vets semantic candidates.</param>
+/// <param name="Similarity">The encoder's calibrated pair similarity, when it has one; otherwise the cosine is the similarity.</param>
 public readonly record struct CacheQuery(string Tenant, string Route, RequestFingerprint Fingerprint, ReadOnlyMemory<float> Embedding,
-    float Threshold, bool Guard = true);
+    float Threshold, bool Guard = true, ITextSimilarity? Similarity = null);
 
 /// <summary>The outcome of a lookup, with what the trace and headers show.</summary>
 /// <param name="Kind">Miss, exact or semantic.</param>

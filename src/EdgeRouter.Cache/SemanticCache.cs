@@ -126,13 +126,37 @@ public sealed class SemanticCache : IDisposable
 
         Span<SearchResult> results = stackalloc SearchResult[Math.Clamp(_options.Candidates, 1, 64)];
         var found = space.Index.Search(query.Embedding.Span, results.Length, results);
-        var best = 0f;
-        string? rejected = null;
+        var scorer = query.Similarity;
+        Span<(float Score, int Index)> scored = stackalloc (float, int)[found];
+        var count = 0;
         for (var i = 0; i < found; i++)
         {
-            var result = results[i];
-            if (result.Similarity < query.Threshold)
+            // Results come best cosine first, so once even a perfect lexical match could not reach the threshold, stop.
+            var cosine = results[i].Similarity;
+            if ((scorer?.UpperBound(cosine) ?? cosine) < query.Threshold)
             {
+                break;
+            }
+
+            var score = cosine;
+            if (scorer is not null && space.Labels.TryGetValue(results[i].Label, out var scoredId) && _entries.TryGetValue(scoredId, out var scoredSlot))
+            {
+                score = scorer.Score(cosine, query.Fingerprint.LastUserText!, scoredSlot.Entry.Prompt);
+            }
+
+            scored[count++] = (score, i);
+        }
+
+        scored = scored[..count];
+        scored.Sort(static (x, y) => y.Score.CompareTo(x.Score));
+        var best = 0f;
+        string? rejected = null;
+        foreach (var (score, index) in scored)
+        {
+            var result = results[index];
+            if (score < query.Threshold)
+            {
+                best = Math.Max(best, score);
                 break;
             }
 
@@ -147,7 +171,7 @@ public sealed class SemanticCache : IDisposable
                 continue;
             }
 
-            best = Math.Max(best, result.Similarity);
+            best = Math.Max(best, score);
             if (candidate.Entry.ContextHash != query.Fingerprint.ContextHash)
             {
                 rejected ??= "different conversation or parameters";
@@ -162,7 +186,7 @@ public sealed class SemanticCache : IDisposable
             }
 
             Interlocked.Increment(ref _semanticHits);
-            return Hit(candidate, CacheHitKind.Semantic, result.Similarity);
+            return Hit(candidate, CacheHitKind.Semantic, score);
         }
 
         Interlocked.Increment(ref _misses);

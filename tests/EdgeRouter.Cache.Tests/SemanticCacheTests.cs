@@ -83,6 +83,36 @@ public sealed class SemanticCacheTests : IDisposable
     }
 
     [Fact]
+    public void ACalibratedSimilarityDecidesInsteadOfTheCosine()
+    {
+        var cache = Cache();
+        var near = TestEntries.Entry(embedding: TestEntries.Axis(0), prompt: "near in vectors, far in words");
+        var far = TestEntries.Entry(embedding: TestEntries.AtCosine(0, 0.9f, 2), prompt: "how can I reset my password");
+        cache.Add(near);
+        cache.Add(far);
+        // Scores the pair by its words: the second-nearest vector has the query's exact words and wins.
+        var bySurface = new WordsOnly(weight: 0.5f);
+
+        var query = Similar(near, TestEntries.AtCosine(0, 0.97f, 1), text: "how can I reset my password", threshold: 0.9f) with { Similarity = bySurface };
+        var lookup = cache.Lookup(query);
+        var strict = cache.Lookup(query with { Threshold = 0.99f });
+
+        Assert.Equal(CacheHitKind.Semantic, lookup.Kind);
+        Assert.Same(far, lookup.Entry);
+        Assert.Equal(bySurface.Score(0.97f * 0.9f, "", ""), lookup.Similarity, 0.02f);
+        Assert.Equal(CacheHitKind.Miss, strict.Kind);
+    }
+
+    /// <summary>w · cosine + (1 − w) · (1 when the texts are equal ignoring case, else 0).</summary>
+    private sealed class WordsOnly(float weight) : EdgeRouter.Pipeline.ITextSimilarity
+    {
+        public float Score(float cosine, string a, string b) =>
+            (weight * cosine) + ((1 - weight) * (string.Equals(a, b, StringComparison.OrdinalIgnoreCase) ? 1 : 0));
+
+        public float UpperBound(float cosine) => (weight * cosine) + (1 - weight);
+    }
+
+    [Fact]
     public void AQuestionBelowTheThresholdIsAMiss()
     {
         var cache = Cache();

@@ -99,7 +99,7 @@ public sealed class CacheStage : IRouteStage
         }
 
         var threshold = (float)(_settings.TenantThresholds.TryGetValue(context.Tenant, out var own) ? own : _settings.Threshold);
-        var lookup = _cache.Lookup(new CacheQuery(context.Tenant, context.RouteName, fingerprint, embedding, threshold, _settings.Guard));
+        var lookup = _cache.Lookup(new CacheQuery(context.Tenant, context.RouteName, fingerprint, embedding, threshold, _settings.Guard, _encoder?.Similarity));
         if (lookup.Entry is { } entry)
         {
             var similarity = lookup.Similarity.ToString("F3", CultureInfo.InvariantCulture);

@@ -35,6 +35,22 @@ public interface ITextEncoder
 
     /// <summary>Writes the vector of <paramref name="text"/> (unit length for normalising encoders); returns the tokens seen.</summary>
     int Encode(ReadOnlySpan<char> text, Span<float> embedding);
+
+    /// <summary>
+    /// How two texts' similarity is scored beyond the cosine of their vectors, when the model ships a calibration for
+    /// it (e.g. a blend with a lexical score that measured better); null means the cosine alone.
+    /// </summary>
+    ITextSimilarity? Similarity => null;
+}
+
+/// <summary>A text-pair similarity calibrated for one encoder. Thread-safe.</summary>
+public interface ITextSimilarity
+{
+    /// <summary>The similarity of <paramref name="a"/> and <paramref name="b"/> whose vectors have cosine <paramref name="cosine"/>.</summary>
+    float Score(float cosine, string a, string b);
+
+    /// <summary>The highest <see cref="Score"/> any pair with this cosine can reach (to stop scanning candidates early).</summary>
+    float UpperBound(float cosine);
 }
 
 /// <summary>Maps an encoder's vector to one probability per label. Thread-safe; allocation-free per call.</summary>

@@ -62,6 +62,9 @@ public sealed unsafe class SentenceEncoder : ITextEncoder, IDisposable
     /// <summary>The manifest the encoder was loaded with.</summary>
     public EncoderManifest Manifest { get; }
 
+    /// <summary>The text-pair similarity the model's <c>calibration.json</c> asks for, if it has one.</summary>
+    public ITextSimilarity? Similarity { get; private init; }
+
     /// <summary>The model session (inputs, outputs, file).</summary>
     public OnnxSession Session => _session;
 
@@ -117,7 +120,7 @@ public sealed unsafe class SentenceEncoder : ITextEncoder, IDisposable
                     $"Encoder '{name}': output '{info.Name}' must be float with rank {rank} for pooling '{manifest.Pooling}', got {info.ElementType} [{string.Join(", ", info.Shape)}].");
             }
 
-            var encoder = new SentenceEncoder(name, session, tokenizer, manifest, inputs, output);
+            var encoder = new SentenceEncoder(name, session, tokenizer, manifest, inputs, output) { Similarity = LexicalBlend.TryLoad(directory) };
             encoder.WarmUp();
             return encoder;
         }
