@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts a published edgerouter binary on its embedded default config and exercises it like a user would:
-# readiness, one plain and one streamed chat completion (with the gateway headers), embeddings, models,
-# metrics, an invalid request, then a clean shutdown on SIGTERM.
+# readiness, one plain and one streamed chat completion (with the gateway headers), embeddings from the simulator
+# and from the shipped in-process encoder, models, metrics, an invalid request, the semantic cache (a repeated and a
+# reworded question answered from it, tenants kept apart), kill -9 and a restart with the cache intact, then a clean
+# shutdown on SIGTERM. The binary runs from a copy of its folder, so its cache (data/ next to it) starts empty.
 set -euo pipefail
 binary="${1:?usage: smoke-test.sh path/to/edgerouter}"
 port="${SMOKE_PORT:-18090}"
@@ -12,16 +14,35 @@ trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 fail() { echo "smoke: FAIL: $*" >&2; echo "--- gateway log ---" >&2; cat "$work/log" >&2 || true; exit 1; }
 
 [ -x "$binary" ] || fail "$binary is not an executable"
-start=$(date +%s%N)
-EDGEROUTER_URLS="$base" "$binary" >"$work/log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do
-  if curl -fsS "$base/readyz" >/dev/null 2>&1; then break; fi
-  kill -0 "$pid" 2>/dev/null || fail "the gateway exited during startup"
-  sleep 0.05
-done
-curl -fsS "$base/readyz" >/dev/null || fail "not ready after 5 s"
-echo "smoke: ready in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+mkdir -p "$work/bin"
+cp -r "$(dirname "$binary")"/. "$work/bin/"
+rm -rf "$work/bin/data"
+binary="$work/bin/$(basename "$binary")"
+
+start_gateway() {
+  start=$(date +%s%N)
+  EDGEROUTER_URLS="$base" "$binary" >>"$work/log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do
+    if curl -fsS "$base/readyz" >/dev/null 2>&1; then break; fi
+    kill -0 "$pid" 2>/dev/null || fail "the gateway exited during startup"
+    sleep 0.05
+  done
+  curl -fsS "$base/readyz" >/dev/null || fail "not ready after 5 s"
+  echo "smoke: ready in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+}
+
+# ask ROUTE QUESTION [TENANT]: posts a chat completion and prints the x-edgerouter-cache verdict.
+ask() {
+  local tenant=()
+  [ -n "${3:-}" ] && tenant=(-H "x-edgerouter-tenant: $3")
+  curl -sS -D "$work/cheaders" -o "$work/cbody" -H 'content-type: application/json' "${tenant[@]}" \
+    -d "{\"model\":\"$1\",\"messages\":[{\"role\":\"user\",\"content\":\"$2\"}]}" "$base/v1/chat/completions"
+  grep -q '"object":"chat.completion"' "$work/cbody" || fail "cached route answered: $(cat "$work/cbody")"
+  grep -i '^x-edgerouter-cache:' "$work/cheaders" | tr -d '\r' | cut -d' ' -f2-
+}
+
+start_gateway
 
 chat='{"model":"auto","messages":[{"role":"user","content":"Say hello"}]}'
 curl -sS -D "$work/headers" -o "$work/plain" -H 'content-type: application/json' -d "$chat" "$base/v1/chat/completions"
@@ -41,11 +62,32 @@ grep -qi '^x-edgerouter-model: sim/cheap' "$work/sheaders" || fail "stream heade
 echo "smoke: streamed $(grep -c '^data: ' "$work/stream") events"
 
 curl -fsS -H 'content-type: application/json' -d '{"model":"sim/embed","input":"hello"}' "$base/v1/embeddings" | grep -q '"embedding"' || fail "embeddings"
+curl -fsS -H 'content-type: application/json' -d '{"model":"local/default","input":"hello"}' "$base/v1/embeddings" >"$work/local" || fail "local embeddings"
+grep -q '"model":"local/default"' "$work/local" && grep -q '"embedding":\[' "$work/local" || fail "local embeddings: $(head -c 300 "$work/local")"
+echo "smoke: local/default embeddings ($(grep -o ',' "$work/local" | wc -l) commas)"
+
+question="How do I reset my online banking password?"
+reworded="How do I reset my online-banking password?"
+[ "$(ask best "$question")" = miss ] || fail "first question was not a miss"
+case "$(ask best "$question")" in "hit; similarity=1.000; id="*) ;; *) fail "repeated question was not an exact hit";; esac
+verdict=$(ask best "$reworded")
+case "$verdict" in "hit; similarity="*) ;; *) fail "reworded question was not a semantic hit: $verdict";; esac
+echo "smoke: reworded question: $verdict"
+[ "$(ask best "$question" other-tenant)" = miss ] || fail "another tenant saw the cached answer"
+[ "$(ask best "What is the exchange rate for euros today?")" = miss ] || fail "a different question was served from the cache"
 curl -fsS "$base/v1/models" | grep -q '"id":"auto"' || fail "models"
 status=$(curl -sS -o "$work/bad" -w '%{http_code}' -H 'content-type: application/json' -d '{"model":"auto"}' "$base/v1/chat/completions")
 [ "$status" = 400 ] && grep -q '"missing_required_parameter"' "$work/bad" || fail "missing messages gave $status: $(cat "$work/bad")"
 curl -fsS "$base/metrics" | grep -q 'edgerouter_requests_total{route="auto"' || fail "metrics"
 grep -q 'request .* route=auto' "$work/log" || fail "no decision log line"
+
+sleep 1.5 # one commit interval: what was acknowledged is now durable
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null || true
+start_gateway
+case "$(ask best "$question")" in "hit;"*) ;; *) fail "the cache lost its entry across kill -9";; esac
+[ "$(ask best "$question" third-tenant)" = miss ] || fail "tenants crossed after restart"
+echo "smoke: cache intact after kill -9"
 
 kill -TERM "$pid"
 for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done

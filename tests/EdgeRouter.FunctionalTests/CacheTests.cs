@@ -352,6 +352,20 @@ public sealed class CacheTests : IDisposable
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
+    [Fact]
+    public async Task BadCacheStageSettingsStopStartupWithEveryProblemListed()
+    {
+        var config = CachedConfig("""{ "kind": "cache", "threshold": 1.5, "similarity": "lexical", "ttlSeconds": 0 }""")(new Uri("http://127.0.0.1:1/v1"));
+
+        var error = await Assert.ThrowsAsync<EdgeRouter.Hosting.ConfigurationException>(() => EdgeRouter.Hosting.GatewayApp.StartAsync(
+            new EdgeRouter.Hosting.GatewayOptions { ConfigJson = System.Text.Encoding.UTF8.GetBytes(config), HandleSignals = false }));
+        var messages = error.Errors.Select(e => e.ToString()).ToList();
+
+        Assert.Contains(messages, m => m.StartsWith("routes.cached.stages[0].threshold", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("routes.cached.stages[0].similarity must be 'embedding' or 'calibrated'", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("routes.cached.stages[0].ttlSeconds", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("has space")]

@@ -31,11 +31,14 @@ public class ConfigTests
     public async Task TheEmbeddedDefaultIsValid()
     {
         var result = EdgeRouter.Configuration.ConfigLoader.Load(EmbeddedDefaults.ConfigJson(),
-            new EdgeRouter.Pipeline.StageRegistry(EdgeRouter.Routing.RoutingStages.Factories), _ => null);
+            new EdgeRouter.Pipeline.StageRegistry(StageKinds.BuiltIn), _ => null);
 
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
         Assert.Equal(["auto", "fast", "best"], result.Value.Config.Routes.Keys);
         Assert.NotNull(result.Value.Config.Simulator);
+        Assert.Equal("default", result.Value.Config.Cache?.Encoder);
+        Assert.Contains("default", result.Value.Config.Inference!.Encoders.Keys);
+        Assert.All(result.Value.Config.Routes.Values, route => Assert.Equal("cache", route.Stages[0].Kind));
         await Task.CompletedTask;
     }
 
@@ -117,7 +120,7 @@ public class ExampleConfigTests
     [MemberData(nameof(Examples))]
     public void EveryExampleConfigIsValidOnceItsKeysAreSet(string file)
     {
-        var stages = new EdgeRouter.Pipeline.StageRegistry(EdgeRouter.Routing.RoutingStages.Factories);
+        var stages = new EdgeRouter.Pipeline.StageRegistry(StageKinds.BuiltIn);
         var path = Path.Combine(RepositoryRoot(), "examples", file);
 
         var withKeys = EdgeRouter.Configuration.ConfigLoader.LoadFile(path, stages, name => name.EndsWith("_API_KEY", StringComparison.Ordinal) ? "test-key" : null);
