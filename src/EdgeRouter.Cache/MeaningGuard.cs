@@ -53,7 +53,8 @@ public static class MeaningGuard
         ("most", "least"), ("always", "never"), ("all", "none"), ("safe", "unsafe"), ("legal", "illegal"),
         ("possible", "impossible"), ("valid", "invalid"), ("visible", "invisible"), ("encode", "decode"),
         ("compress", "decompress"), ("serialize", "deserialize"), ("mount", "unmount"), ("attach", "detach"),
-        ("ascending", "descending"), ("asc", "desc"), ("inner", "outer"), ("input", "output"), ("sync", "async"),
+        ("ascending", "descending"), ("asc", "desc"), ("won", "lost"), ("win", "loss"), ("over", "under"),
+        ("profit", "loss"), ("gain", "loss"), ("rise", "fall"), ("rose", "fell"), ("winner", "loser"), ("inner", "outer"), ("input", "output"), ("sync", "async"),
         ("synchronous", "asynchronous"), ("client", "server"), ("celsius", "fahrenheit"), ("male", "female"),
     ];
 
@@ -178,6 +179,25 @@ public static class MeaningGuard
             && (text[i] is not ('.' or ',' or ':' or '/') || (char.IsDigit(text[i - 1]) && char.IsDigit(text[i + 1])));
 
         private void Add(ReadOnlySpan<char> word, bool sentenceStart)
+        {
+            AddWord(word, sentenceStart);
+
+            // The parts of a hyphenated word count too, so "eight-year-old" / "nine-year-old", "mid-February" /
+            // "mid-March" and "mid-Texas" / "mid-California" differ as their parts do.
+            if (word.Contains('-'))
+            {
+                foreach (var range in word.Split('-'))
+                {
+                    var part = word[range];
+                    if (!part.IsEmpty && part.Length < word.Length)
+                    {
+                        AddWord(part, sentenceStart && range.Start.Value == 0);
+                    }
+                }
+            }
+        }
+
+        private void AddWord(ReadOnlySpan<char> word, bool sentenceStart)
         {
             var lower = word.ToString().ToLowerInvariant().Replace('\u2019', '\'');
             Lower.Add(lower);

@@ -20,6 +20,7 @@ public class MeaningGuardTests
     [InlineData("what is the best way to encrypt a file", "what is the best way to decrypt a file", "encrypt", "decrypt")]
     [InlineData("sort the rows in ascending order", "sort the rows in descending order", "ascending", "descending")]
     [InlineData("should I buy bitcoin now", "should I sell bitcoin now", "buy", "sell")]
+    [InlineData("which team won the final", "which team lost the final", "won", "lost")]
     public void RejectsOppositeWords(string query, string cached, string word, string opposite)
     {
         Assert.False(MeaningGuard.Compatible(query, cached, out var reason));
@@ -34,6 +35,7 @@ public class MeaningGuardTests
     [InlineData("give me three tips for sleeping better", "give me five tips for sleeping better")]
     [InlineData("what changed in gpt-4", "what changed in gpt-5")]
     [InlineData("how do I cut the recipe in half", "how do I double the recipe")]
+    [InlineData("gifts for an eight-year-old girl", "gifts for a nine-year-old girl")]
     public void RejectsDifferentNumbers(string query, string cached)
     {
         Assert.False(MeaningGuard.Compatible(query, cached, out var reason));
@@ -45,6 +47,7 @@ public class MeaningGuardTests
     [InlineData("which holidays are in december", "which holidays are in november")]
     [InlineData("is the office open on saturday", "is the office open on sunday")]
     [InlineData("book a table for the 3rd of May", "book a table for the 3rd of March")]
+    [InlineData("the verdict is due in mid-February", "the verdict is due in mid-March")]
     public void RejectsDifferentDates(string query, string cached)
     {
         Assert.False(MeaningGuard.Compatible(query, cached, out var reason));
@@ -66,6 +69,7 @@ public class MeaningGuardTests
     [InlineData("What is the population of Paris?", "What is the population of Berlin?")]
     [InlineData("How do I deploy to AWS?", "How do I deploy to GCP?")]
     [InlineData("who is the CEO of Microsoft", "who is the CEO of Google")]
+    [InlineData("the storm hit the mid-Texas coast", "the storm hit the mid-California coast")]
     [InlineData("Compare Python and Rust for web servers", "Compare Python and Go for web servers")]
     public void RejectsDifferentNames(string query, string cached)
     {
