@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compares EdgeRouter.Vectors' HNSW with hnswlib (C++, -march=native: AVX-512 here) on identical vectors, one thread each.
-#   bench/vectors/run.sh [dump-dir]        default dump-dir: /tmp/peers/vec-clustered
+#   bench/vectors/run.sh [dump-dir]        default dump-dir: /tmp/peers/vec-clustered (a folder named *random* gets
+#                                          the uniformly random set when it has to be generated)
 # Environment: PEERS (the peers folder, default ../shared/peers), ISA (IlcInstructionSet of the AOT binary, default
 # x86-x64-v3 as the gateway ships; x86-x64-v4 for AVX-512), CPU (core to pin both runs to, default 1; empty = unpinned),
 # EXTRA (more vectorbench runs' flags, e.g. "--quantize"), SKIP_HNSWLIB=1.
@@ -25,8 +26,11 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 if [ ! -f "$data/meta.json" ]; then
-  echo "run.sh: generating the clustered data set into $data" >&2
-  /usr/bin/python3 "$peers/vector/vector_bench.py" --dataset clustered --dump-dir "$data" --impls none >/dev/null
+  # The data set is named by the folder: ...-random gives uniformly random unit vectors, anything else clustered.
+  dataset=clustered
+  case "$(basename "$data")" in *random*) dataset=random ;; esac
+  echo "run.sh: generating the $dataset data set into $data" >&2
+  /usr/bin/python3 "$peers/vector/vector_bench.py" --dataset "$dataset" --dump-dir "$data" --impls none >/dev/null
 fi
 
 mkdir -p /tmp/peers
