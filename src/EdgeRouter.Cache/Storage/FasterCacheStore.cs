@@ -18,6 +18,7 @@ public sealed class FasterCacheStore : ICacheStore
     private readonly FasterKV<SpanByte, SpanByte> _store;
     private readonly ClientSession<SpanByte, SpanByte, SpanByte, SpanByteAndMemory, Empty, IFunctions<SpanByte, SpanByte, SpanByte, SpanByteAndMemory, Empty>> _session;
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _commitGate = new(1, 1);
     private readonly Dictionary<Guid, int> _sizes = [];
     private long _liveBytes;
     private bool _dirty;
@@ -171,6 +172,47 @@ public sealed class FasterCacheStore : ICacheStore
     /// <inheritdoc />
     public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
     {
+        // One checkpoint at a time: a commit still running when shutdown comes must finish (or be redone) before the
+        // last checkpoint, or what it covered would be lost.
+        await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await CheckpointIfDirtyAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _commitGate.Release();
+        }
+    }
+
+    /// <summary>Takes a last checkpoint, then closes the store.</summary>
+    public void Dispose()
+    {
+        _commitGate.Wait();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            CheckpointIfDirtyAsync().AsTask().GetAwaiter().GetResult();
+            lock (_gate)
+            {
+                _disposed = true;
+                _session.Dispose();
+                _store.Dispose();
+            }
+        }
+        finally
+        {
+            _commitGate.Release();
+        }
+    }
+
+    /// <summary>Checkpoints what was written since the last checkpoint; on failure the writes stay marked for the next one.</summary>
+    private async ValueTask CheckpointIfDirtyAsync()
+    {
         lock (_gate)
         {
             if (!_dirty || _disposed)
@@ -183,32 +225,21 @@ public sealed class FasterCacheStore : ICacheStore
             CompactIfWasteful();
         }
 
-        await _store.TakeHybridLogCheckpointAsync(CheckpointType.FoldOver, cancellationToken: cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Takes a last checkpoint, then closes the store.</summary>
-    public void Dispose()
-    {
-        lock (_gate)
+        var succeeded = false;
+        try
         {
-            if (_disposed)
+            // Not cancellable: an abandoned checkpoint would leave the writes it covered undurable.
+            (succeeded, _) = await _store.TakeHybridLogCheckpointAsync(CheckpointType.FoldOver).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!succeeded)
             {
-                return;
+                lock (_gate)
+                {
+                    _dirty = true;
+                }
             }
-
-            _session.CompletePending(wait: true);
-        }
-
-        if (_dirty)
-        {
-            _store.TakeHybridLogCheckpointAsync(CheckpointType.FoldOver).AsTask().GetAwaiter().GetResult();
-        }
-
-        lock (_gate)
-        {
-            _disposed = true;
-            _session.Dispose();
-            _store.Dispose();
         }
     }
 

@@ -46,6 +46,56 @@ public class FasterCacheStoreTests
     }
 
     [Fact]
+    public async Task ACommitCancelledAtShutdownLeavesItsWritesForTheLastCheckpoint()
+    {
+        using var temp = new TempDirectory();
+        var directory = temp.Path("store");
+        var entry = TestEntries.Entry();
+        using (var store = FasterCacheStore.Open(directory))
+        {
+            store.Upsert(entry);
+            using var stopping = new CancellationTokenSource();
+            await stopping.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.CommitAsync(stopping.Token).AsTask());
+        }
+
+        using var reopened = FasterCacheStore.Open(directory);
+
+        Assert.Equal([entry.Id], Ids(reopened, out _));
+    }
+
+    [Fact]
+    public async Task ConcurrentCommitsAndDisposeLoseNothing()
+    {
+        using var temp = new TempDirectory();
+        var directory = temp.Path("store");
+        var written = new List<Guid>();
+        using (var store = FasterCacheStore.Open(directory))
+        {
+            var commits = Task.Run(async () =>
+            {
+                for (var i = 0; i < 20; i++)
+                {
+                    await store.CommitAsync();
+                }
+            });
+            for (var i = 0; i < 50; i++)
+            {
+                var entry = TestEntries.Entry();
+                store.Upsert(entry);
+                written.Add(entry.Id);
+            }
+
+            await commits;
+        }
+
+        using var reopened = FasterCacheStore.Open(directory);
+
+        Assert.Equal(written.ToHashSet(), Ids(reopened, out var damaged));
+        Assert.Equal(0, damaged);
+    }
+
+    [Fact]
     public void DisposeMakesUncommittedWritesDurable()
     {
         using var temp = new TempDirectory();
