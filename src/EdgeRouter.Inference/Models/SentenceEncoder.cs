@@ -23,11 +23,13 @@ public sealed unsafe class SentenceEncoder : ITextEncoder, IDisposable
     private readonly bool _cls;
     private readonly ConcurrentStack<Worker> _idle = new();
     private readonly ConcurrentBag<Worker> _all = [];
+    private readonly Lazy<ITextSimilarity?> _similarity;
     private bool _disposed;
 
-    private SentenceEncoder(string name, OnnxSession session, Tokenizer tokenizer, EncoderManifest manifest, InputKind[] inputs, int outputIndex)
+    private SentenceEncoder(string name, string directory, OnnxSession session, Tokenizer tokenizer, EncoderManifest manifest, InputKind[] inputs, int outputIndex)
     {
         Name = name;
+        _similarity = new Lazy<ITextSimilarity?>(() => LexicalBlend.TryLoad(directory));
         _session = session;
         Tokenizer = tokenizer;
         Manifest = manifest;
@@ -62,8 +64,11 @@ public sealed unsafe class SentenceEncoder : ITextEncoder, IDisposable
     /// <summary>The manifest the encoder was loaded with.</summary>
     public EncoderManifest Manifest { get; }
 
-    /// <summary>The text-pair similarity the model's <c>calibration.json</c> asks for, if it has one.</summary>
-    public ITextSimilarity? Similarity { get; private init; }
+    /// <summary>
+    /// The text-pair similarity the model's <c>calibration.json</c> asks for, if it has one. Read on first use: only
+    /// stages configured for it pay for parsing its n-gram table, and they ask while the configuration is built.
+    /// </summary>
+    public ITextSimilarity? Similarity => _similarity.Value;
 
     /// <summary>The model session (inputs, outputs, file).</summary>
     public OnnxSession Session => _session;
@@ -120,7 +125,7 @@ public sealed unsafe class SentenceEncoder : ITextEncoder, IDisposable
                     $"Encoder '{name}': output '{info.Name}' must be float with rank {rank} for pooling '{manifest.Pooling}', got {info.ElementType} [{string.Join(", ", info.Shape)}].");
             }
 
-            var encoder = new SentenceEncoder(name, session, tokenizer, manifest, inputs, output) { Similarity = LexicalBlend.TryLoad(directory) };
+            var encoder = new SentenceEncoder(name, directory, session, tokenizer, manifest, inputs, output);
             encoder.WarmUp();
             return encoder;
         }
