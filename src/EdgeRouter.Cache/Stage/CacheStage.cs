@@ -184,6 +184,9 @@ public sealed class CacheStageFactory : StageFactory<CacheStageSettings>
     public override StageTermination Termination => StageTermination.Sometimes;
 
     /// <inheritdoc />
+    public override StageRole Role => StageRole.Lookup;
+
+    /// <inheritdoc />
     protected override JsonTypeInfo<CacheStageSettings> SettingsTypeInfo => CacheJsonContext.Default.CacheStageSettings;
 
     /// <inheritdoc />

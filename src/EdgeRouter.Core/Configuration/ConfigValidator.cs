@@ -206,8 +206,11 @@ public static partial class ConfigValidator
                 continue;
             }
 
+            var models = ValidateRouteModels(route, path, catalog, errors);
             var stages = new List<BoundStage>(route.Stages.Count);
             string? terminalPath = null;
+            string? routerPath = null;
+            string? strategyPath = null;
             for (var s = 0; s < route.Stages.Count; s++)
             {
                 var stage = route.Stages[s];
@@ -224,10 +227,29 @@ public static partial class ConfigValidator
                 }
 
                 var settings = factory.Bind(new StageBindingContext(
-                    stagePath, stage.Settings ?? EmptySettings, catalog, config, errors));
+                    stagePath, stage.Settings ?? EmptySettings, catalog, config, errors, models));
                 if (settings is not null)
                 {
                     stages.Add(new BoundStage(factory, settings, stagePath));
+                }
+
+                switch (factory.Role)
+                {
+                    case StageRole.Lookup when routerPath is not null:
+                        errors.Add(stagePath, $"'{stage.Kind}' must come before the routers ({routerPath}): a hit should skip them");
+                        break;
+                    case StageRole.Router:
+                        routerPath ??= $"{stagePath} ({stage.Kind})";
+                        break;
+                    case StageRole.Strategy:
+                        strategyPath ??= stagePath;
+                        errors.Require(models.Count > 0, $"{path}.models",
+                            $"must list the models '{stage.Kind}' dispatches among (weakest first), e.g. [\"provider/cheap\", \"provider/strong\"]");
+                        break;
+                    case StageRole.Other when factory.Termination == StageTermination.Always && routerPath is not null && strategyPath is null:
+                        errors.Add(stagePath,
+                            $"ignores the distribution of {routerPath}: end a route that has routers with 'direct', 'cascade' or 'speculative'");
+                        break;
                 }
 
                 if (factory.Termination == StageTermination.Always)
@@ -237,11 +259,35 @@ public static partial class ConfigValidator
             }
 
             errors.Require(terminalPath is not null, $"{path}.stages",
-                "must end with a stage that always decides (static, weighted or fallback)");
+                "must end with a stage that always decides (static, weighted, fallback, direct, cascade or speculative)");
             bound[name] = stages;
         }
 
         return bound;
+    }
+
+    private static List<ModelTarget> ValidateRouteModels(RouteConfig route, string path, ModelCatalog catalog, ConfigErrors errors)
+    {
+        var models = new List<ModelTarget>(route.Models.Count);
+        for (var m = 0; m < route.Models.Count; m++)
+        {
+            var modelPath = $"{path}.models[{m}]";
+            if (!RequireChatModel(route.Models[m], modelPath, catalog, errors))
+            {
+                continue;
+            }
+
+            catalog.TryResolve(route.Models[m], out var target);
+            if (models.Contains(target!))
+            {
+                errors.Add(modelPath, $"'{target!.Id}' is listed twice");
+                continue;
+            }
+
+            models.Add(target!);
+        }
+
+        return models;
     }
 
     /// <summary>The provider name reserved for in-process encoders on <c>/v1/embeddings</c> (<c>local/&lt;encoder&gt;</c>).</summary>

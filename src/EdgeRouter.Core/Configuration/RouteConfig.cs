@@ -12,6 +12,12 @@ public sealed record RouteConfig
     /// <summary>Stages run in order until one decides or responds.</summary>
     public IReadOnlyList<StageConfig> Stages { get; set; } = [];
 
+    /// <summary>
+    /// The models this route's routers choose among, ordered from the weakest (cheapest) to the strongest: routers
+    /// output one probability per model, and strategies escalate towards the end of the list.
+    /// </summary>
+    public IReadOnlyList<string> Models { get; set; } = [];
+
     /// <summary>Concrete model ids tried, in order, after every candidate the stages chose has failed.</summary>
     public IReadOnlyList<string> Fallback { get; set; } = [];
 }

@@ -24,6 +24,12 @@ public sealed class GatewayResponse
     /// <summary>Token usage of the original answer.</summary>
     public TokenUsage Usage { get; init; }
 
+    /// <summary>USD this answer cost to produce now (0 for a cache hit; a strategy's upstream calls that reached the client).</summary>
+    public decimal CostUsd { get; init; }
+
+    /// <summary>Upstream calls made to produce this answer (0 for a cache hit).</summary>
+    public int Attempts { get; init; }
+
     /// <summary>Extra response headers, e.g. a cache verdict.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 }

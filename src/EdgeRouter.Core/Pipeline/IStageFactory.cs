@@ -17,18 +17,40 @@ public enum StageTermination
     Always,
 }
 
+/// <summary>The part a stage plays in a route, used to reject pipelines in an order that cannot work.</summary>
+public enum StageRole
+{
+    /// <summary>Decides on its own (static, weighted, fallback) or only annotates.</summary>
+    Other,
+
+    /// <summary>Answers some requests before any model is chosen (a cache); must precede routers.</summary>
+    Lookup,
+
+    /// <summary>Writes a distribution over the route's models to <c>RequestContext.Routing</c>; needs a later strategy.</summary>
+    Router,
+
+    /// <summary>Dispatches by the routers' distribution (direct, cascade, speculative); needs the route's <c>models</c>.</summary>
+    Strategy,
+}
+
 /// <summary>What a stage factory sees while binding and validating one stage's settings.</summary>
 /// <param name="Path">JSON path of the stage object, e.g. <c>routes.auto.stages[1]</c>.</param>
 /// <param name="Settings">The stage object's properties other than <c>kind</c>.</param>
 /// <param name="Catalog">Every concrete model, to check references.</param>
 /// <param name="Config">The whole configuration, to check references to other sections (encoders, the cache).</param>
 /// <param name="Errors">Where problems are reported.</param>
+/// <param name="RouteModels">The route's candidate models (its <c>models</c>), weakest first; empty when it lists none.</param>
 public sealed record StageBindingContext(
     string Path,
     IReadOnlyDictionary<string, JsonElement> Settings,
     ModelCatalog Catalog,
     GatewayConfig Config,
-    ConfigErrors Errors);
+    ConfigErrors Errors,
+    IReadOnlyList<ModelTarget>? RouteModels = null)
+{
+    /// <summary>The route's candidate models, weakest first; empty when it lists none.</summary>
+    public IReadOnlyList<ModelTarget> Models => RouteModels ?? [];
+}
 
 /// <summary>What a stage may use once built: the models of the snapshot, the in-process models and shared services.</summary>
 /// <param name="Catalog">Every concrete model.</param>
@@ -53,6 +75,9 @@ public interface IStageFactory
     /// <summary>How often stages of this kind end the pipeline.</summary>
     StageTermination Termination { get; }
 
+    /// <summary>The part stages of this kind play, for pipeline-order validation.</summary>
+    StageRole Role => StageRole.Other;
+
     /// <summary>Binds and validates settings; returns them, or null after reporting errors.</summary>
     object? Bind(StageBindingContext context);
 
@@ -70,6 +95,9 @@ public abstract class StageFactory<TSettings> : IStageFactory
 
     /// <inheritdoc />
     public abstract StageTermination Termination { get; }
+
+    /// <inheritdoc />
+    public virtual StageRole Role => StageRole.Other;
 
     /// <summary>Source-generated metadata for <typeparamref name="TSettings"/>.</summary>
     protected abstract JsonTypeInfo<TSettings> SettingsTypeInfo { get; }

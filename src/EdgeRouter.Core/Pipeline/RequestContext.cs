@@ -1,3 +1,5 @@
+using EdgeRouter.Configuration;
+using EdgeRouter.Pipeline.Routing;
 using EdgeRouter.Protocol;
 using Microsoft.AspNetCore.Http;
 
@@ -11,6 +13,7 @@ public sealed class RequestContext
 {
     private List<Func<CompletedExchange, ValueTask>>? _completionObservers;
     private List<KeyValuePair<string, string>>? _responseHeaders;
+    private RoutingState? _routing;
 
     /// <summary>Creates the context for one request.</summary>
     public RequestContext(string requestId, string routeName, ChatRequest request, IHeaderDictionary headers)
@@ -35,6 +38,15 @@ public sealed class RequestContext
 
     /// <summary>The tenant the request belongs to (from <c>x-edgerouter-tenant</c>, else <c>default</c>); caches never cross tenants.</summary>
     public string Tenant { get; init; } = DefaultTenant;
+
+    /// <summary>The route's candidate models for routers, weakest first (empty when the route lists none).</summary>
+    public IReadOnlyList<ModelTarget> RouteModels { get; init; } = [];
+
+    /// <summary>What the routers said and what dispatch did; created on first use.</summary>
+    public RoutingState Routing => _routing ??= new RoutingState(RouteModels);
+
+    /// <summary>True once a router or strategy has used <see cref="Routing"/>.</summary>
+    public bool HasRouting => _routing is not null;
 
     /// <summary>The tenant of requests that name none.</summary>
     public const string DefaultTenant = "default";

@@ -17,7 +17,9 @@ public sealed class RouteRuntime
     /// <param name="stages">The pipeline; must end with a stage that always decides or responds.</param>
     /// <param name="fallback">Models tried after every candidate of a decision has failed.</param>
     /// <param name="isImplicit">True for the one-stage route that serves a concrete <c>provider/model</c> id.</param>
-    public RouteRuntime(string name, string? description, IReadOnlyList<IRouteStage> stages, IReadOnlyList<ModelTarget> fallback, bool isImplicit)
+    /// <param name="models">The candidate models the route's routers choose among, weakest first.</param>
+    public RouteRuntime(string name, string? description, IReadOnlyList<IRouteStage> stages, IReadOnlyList<ModelTarget> fallback, bool isImplicit,
+        IReadOnlyList<ModelTarget>? models = null)
     {
         ArgumentNullException.ThrowIfNull(stages);
         ArgumentNullException.ThrowIfNull(fallback);
@@ -26,7 +28,11 @@ public sealed class RouteRuntime
         IsImplicit = isImplicit;
         _stages = [.. stages];
         _fallback = [.. fallback];
+        Models = models ?? [];
     }
+
+    /// <summary>The candidate models the route's routers choose among, weakest (cheapest) first.</summary>
+    public IReadOnlyList<ModelTarget> Models { get; }
 
     /// <summary>Route name (or concrete model id for implicit routes).</summary>
     public string Name { get; }

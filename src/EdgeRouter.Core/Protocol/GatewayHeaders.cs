@@ -23,4 +23,7 @@ public static class GatewayHeaders
 
     /// <summary>Request: <c>off</c> bypasses the cache. Response: <c>hit; similarity=…; id=…</c>, <c>miss</c> or why it was skipped.</summary>
     public const string Cache = "x-edgerouter-cache";
+
+    /// <summary>Response: why this model answered, as compact JSON: every router's distribution, weights, verifier verdicts, escalations.</summary>
+    public const string Decision = "x-edgerouter-decision";
 }

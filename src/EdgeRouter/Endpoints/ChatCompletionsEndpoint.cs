@@ -1,6 +1,8 @@
 using EdgeRouter.Diagnostics;
 using EdgeRouter.Dispatch.Forwarding;
+using EdgeRouter.Configuration;
 using EdgeRouter.Pipeline;
+using EdgeRouter.Pipeline.Routing;
 using EdgeRouter.Protocol;
 using EdgeRouter.Runtime;
 
@@ -61,7 +63,7 @@ internal sealed class ChatCompletionsEndpoint
                 return;
             }
 
-            var context = new RequestContext(requestId, route.Name, request, http.Request.Headers) { Timing = timing, Tenant = tenant };
+            var context = new RequestContext(requestId, route.Name, request, http.Request.Headers) { Timing = timing, Tenant = tenant, RouteModels = route.Models };
             try
             {
                 await RouteAsync(http, snapshot, route, context);
@@ -105,6 +107,11 @@ internal sealed class ChatCompletionsEndpoint
     private async Task RouteAsync(HttpContext http, GatewaySnapshot snapshot, RouteRuntime route, RequestContext context)
     {
         var outcome = await route.RunAsync(context, http.RequestAborted);
+        if (context.HasRouting && outcome.Kind != StageOutcomeKind.Continue)
+        {
+            context.AddResponseHeader(GatewayHeaders.Decision, DecisionJson.Render(context.Routing));
+        }
+
         switch (outcome.Kind)
         {
             case StageOutcomeKind.Decide:
@@ -149,6 +156,7 @@ internal sealed class ChatCompletionsEndpoint
 
         var summary = new RequestSummary(result.StatusCode, result.Outcome.ToLabel(), result.Model, result.Attempts, result.Usage, result.CostUsd);
         _recorder.Record(context, summary);
+        NotifyRouting(context, result.Committed && result.StatusCode == 200 ? result.Model : null);
         if (context.CaptureResponse)
         {
             await NotifyAsync(context, new CompletedExchange
@@ -168,7 +176,9 @@ internal sealed class ChatCompletionsEndpoint
     private async Task RespondAsync(HttpContext http, RequestContext context, GatewayResponse response)
     {
         var written = await GatewayResponseWriter.WriteAsync(http, context, response);
-        _recorder.Record(context, new RequestSummary(response.StatusCode, written ? "responded" : "canceled", response.Model, 0, response.Usage, 0m));
+        _recorder.Record(context, new RequestSummary(response.StatusCode, written ? "responded" : "canceled", response.Model,
+            response.Attempts, response.Usage, response.CostUsd));
+        NotifyRouting(context, written && response.StatusCode == 200 ? response.Model : null);
         if (context.CaptureResponse)
         {
             await NotifyAsync(context, new CompletedExchange
@@ -181,6 +191,27 @@ internal sealed class ChatCompletionsEndpoint
                 Events = response.Events,
                 Usage = response.Usage,
             });
+        }
+    }
+
+    /// <summary>Tells routers that learn from outcomes (and sticky conversations) how the request ended.</summary>
+    private void NotifyRouting(RequestContext context, ModelTarget? answered)
+    {
+        if (!context.HasRouting)
+        {
+            return;
+        }
+
+        var routing = context.Routing;
+        var escalated = answered is not null && routing.Chosen is { } chosen && routing.IndexOf(answered) > routing.IndexOf(chosen);
+        try
+        {
+            routing.NotifyAnswered(new RoutingOutcome(answered, answered is not null, routing.FirstChoiceAcceptable, escalated,
+                context.Timing.ElapsedMs));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            GatewayLog.CompletionObserverFailed(_logger, context.RequestId, ex);
         }
     }
 

@@ -1,6 +1,7 @@
 using EdgeRouter.Configuration;
 using EdgeRouter.Diagnostics;
 using EdgeRouter.Pipeline;
+using EdgeRouter.Pipeline.Routing;
 
 namespace EdgeRouter.Endpoints;
 
@@ -15,14 +16,24 @@ internal sealed class RequestRecorder
     private readonly GatewayMetrics _metrics;
     private readonly ILogger _decisionLog;
 
-    public RequestRecorder(GatewayMetrics metrics, ILoggerFactory loggers)
+    private readonly ModelLatencies? _latencies;
+
+    public RequestRecorder(GatewayMetrics metrics, ILoggerFactory loggers, ModelLatencies? latencies = null)
     {
+        _latencies = latencies;
         _metrics = metrics;
         _decisionLog = loggers.CreateLogger(GatewayLog.DecisionCategory);
     }
 
     public void Record(RequestContext context, in RequestSummary summary)
     {
+        // Strategies that make several calls (cascade, race) report each call themselves; a response without upstream
+        // calls (a cache hit) says nothing about a model's latency.
+        if (summary.Model is { } answered && summary.Status == 200 && summary.Outcome != "responded")
+        {
+            _latencies?.Observe(answered.Id, context.Timing.UpstreamTimeToFirstByteMs, context.Timing.ElapsedMs);
+        }
+
         var timing = context.Timing;
         var overheadMs = timing.OverheadMs;
         var totalMs = timing.ElapsedMs;
@@ -47,7 +58,20 @@ internal sealed class RequestRecorder
             GatewayLog.Decision(_decisionLog, context.RequestId, context.RouteName, model, summary.Model?.Provider ?? "",
                 summary.Status, summary.Outcome, context.Request.Stream, summary.Attempts, overheadMs,
                 timing.UpstreamTimeToFirstByteMs, totalMs, summary.Usage.PromptTokens, summary.Usage.CompletionTokens,
-                summary.CostUsd, context.Trace.ToString());
+                summary.CostUsd, Explain(context, summary, totalMs));
         }
+    }
+
+    /// <summary>The stage trace, followed by the routing decision with its cost and latency when routers ran.</summary>
+    private static string Explain(RequestContext context, in RequestSummary summary, double totalMs)
+    {
+        var trace = context.Trace.ToString();
+        if (!context.HasRouting)
+        {
+            return trace;
+        }
+
+        var decision = DecisionJson.Render(context.Routing, summary.CostUsd + context.Routing.ExtraCostUsd, totalMs);
+        return trace.Length == 0 ? "decision: " + decision : trace + "; decision: " + decision;
     }
 }

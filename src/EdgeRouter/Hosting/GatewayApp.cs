@@ -9,6 +9,7 @@ using EdgeRouter.Endpoints;
 using EdgeRouter.Cache;
 using EdgeRouter.Inference;
 using EdgeRouter.Pipeline;
+using EdgeRouter.Pipeline.Routing;
 using EdgeRouter.Runtime;
 using EdgeRouter.Simulator;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -120,9 +121,15 @@ public sealed class GatewayApp : IAsyncDisposable
             cache = CacheHost.Start(cacheConfig, localModels, BaseDirectory(options), options.Time, loggers.CreateLogger("EdgeRouter.Cache"));
         }
 
-        var services = new GatewayServices(cache is null
-            ? new Dictionary<Type, object>()
-            : new Dictionary<Type, object> { [typeof(SemanticCache)] = cache.Cache, [typeof(CacheConfig)] = cache.Config });
+        var latencies = new ModelLatencies();
+        var serviceMap = new Dictionary<Type, object> { [typeof(ModelLatencies)] = latencies, [typeof(TimeProvider)] = options.Time };
+        if (cache is not null)
+        {
+            serviceMap[typeof(SemanticCache)] = cache.Cache;
+            serviceMap[typeof(CacheConfig)] = cache.Config;
+        }
+
+        var services = new GatewayServices(serviceMap);
         var registry = new MetricsRegistry();
         var metrics = new GatewayMetrics(registry);
         var snapshots = new SnapshotHolder(GatewaySnapshot.Build(loaded.Value, null, options.Time, new List<ProviderRuntime>(), localModels, services));
@@ -140,7 +147,7 @@ public sealed class GatewayApp : IAsyncDisposable
             }
 
             var dispatcher = new ChatDispatcher(metrics, loggers.CreateLogger("EdgeRouter.Dispatch"), options.Time);
-            var recorder = new RequestRecorder(metrics, loggers);
+            var recorder = new RequestRecorder(metrics, loggers, latencies);
             MapEndpoints(app, snapshots, dispatcher, recorder, registry, localModels, cache, options.Environment, logger, () => Volatile.Read(ref ready));
             await app.StartAsync(cancellationToken);
         }

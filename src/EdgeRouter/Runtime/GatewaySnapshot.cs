@@ -51,13 +51,14 @@ public sealed class GatewaySnapshot
         ArgumentNullException.ThrowIfNull(validated);
         var providers = ProviderPool.Build(validated, previous?.Providers, time, retired);
         var catalog = validated.Catalog;
-        var stageServices = new StageServices(catalog, models, services);
+        var stageServices = new StageServices(catalog, models, new SnapshotServices(providers, services));
         var routes = new Dictionary<string, RouteRuntime>(StringComparer.Ordinal);
         foreach (var (name, route) in validated.Config.Routes)
         {
             var stages = validated.RouteStages[name].Select(s => s.Factory.Create(s.Settings, stageServices)).ToList();
             var fallback = route.Fallback.Select(id => catalog.TryResolve(id, out var t) ? t : null).OfType<ModelTarget>().ToList();
-            routes[name] = new RouteRuntime(name, route.Description, stages, fallback, isImplicit: false);
+            var routeModels = route.Models.Select(id => catalog.TryResolve(id, out var t) ? t : null).OfType<ModelTarget>().ToList();
+            routes[name] = new RouteRuntime(name, route.Description, stages, fallback, isImplicit: false, routeModels);
         }
 
         var modelRoutes = new Dictionary<string, RouteRuntime>(StringComparer.Ordinal);
@@ -92,4 +93,11 @@ public sealed class GatewaySnapshot
         route = null;
         return false;
     }
+}
+
+/// <summary>The services stages of one snapshot see: that snapshot's providers, then the process-wide services.</summary>
+internal sealed class SnapshotServices(ProviderPool providers, IServiceProvider? processServices) : IServiceProvider
+{
+    public object? GetService(Type serviceType) =>
+        serviceType == typeof(ProviderPool) ? providers : processServices?.GetService(serviceType);
 }
