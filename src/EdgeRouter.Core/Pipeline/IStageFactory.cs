@@ -58,6 +58,9 @@ public sealed record StageBindingContext(
 /// <param name="Services">Process-wide services stages may need (the semantic cache, …); null entries for what is not configured.</param>
 public sealed record StageServices(ModelCatalog Catalog, ILocalModels Models, IServiceProvider? Services = null)
 {
+    /// <summary>The candidate models of the route being built (its <c>models</c>), weakest first.</summary>
+    public IReadOnlyList<ModelTarget> RouteModels { get; init; } = [];
+
     /// <summary>The service of type <typeparamref name="T"/>, or null when the gateway runs none.</summary>
     public T? Get<T>()
         where T : class => Services?.GetService(typeof(T)) as T;

@@ -55,9 +55,10 @@ public sealed class GatewaySnapshot
         var routes = new Dictionary<string, RouteRuntime>(StringComparer.Ordinal);
         foreach (var (name, route) in validated.Config.Routes)
         {
-            var stages = validated.RouteStages[name].Select(s => s.Factory.Create(s.Settings, stageServices)).ToList();
-            var fallback = route.Fallback.Select(id => catalog.TryResolve(id, out var t) ? t : null).OfType<ModelTarget>().ToList();
             var routeModels = route.Models.Select(id => catalog.TryResolve(id, out var t) ? t : null).OfType<ModelTarget>().ToList();
+            var routeServices = stageServices with { RouteModels = routeModels };
+            var stages = validated.RouteStages[name].Select(s => s.Factory.Create(s.Settings, routeServices)).ToList();
+            var fallback = route.Fallback.Select(id => catalog.TryResolve(id, out var t) ? t : null).OfType<ModelTarget>().ToList();
             routes[name] = new RouteRuntime(name, route.Description, stages, fallback, isImplicit: false, routeModels);
         }
 

@@ -73,6 +73,12 @@ public sealed class RoutingState
     /// </summary>
     public bool? FirstChoiceAcceptable { get; set; }
 
+    /// <summary>The request's intent, when an intent router recognised one (a mixture may pick its weights by it).</summary>
+    public string? Intent { get; set; }
+
+    /// <summary>Per-request features routers share (the prompt's text, embeddings, head outputs); owned by the routing stages.</summary>
+    public object? Features { get; set; }
+
     /// <summary>How the strategy dispatched (<c>direct</c>, <c>cascade</c>, <c>race</c>, <c>single</c>), once known.</summary>
     public string? Strategy { get; set; }
 
