@@ -22,6 +22,8 @@ internal static class CommandLine
                 return await SimulatorCommand.RunAsync(rest);
             case "check-config":
                 return CheckConfigCommand.Run(rest);
+            case "fit":
+                return FitCommand.Run(rest);
             case "bench-encoder":
                 return BenchEncoderCommand.Run(rest);
             case "version":
@@ -95,6 +97,8 @@ internal static class CommandLine
           edgerouter sim [--url URL] [--config FILE]       run the OpenAI-compatible upstream simulator
           edgerouter check-config [--config FILE]          validate a config file and list every problem
           edgerouter check-config --print-default          print the embedded default config
+          edgerouter fit --config FILE --route NAME --data FILE.jsonl [--precision P]
+                                                           tune a route's intent thresholds on labeled prompts
           edgerouter bench-encoder --model DIR             time a local encoder in this binary (tokens 16/32/64/128)
           edgerouter version                               print the version
 

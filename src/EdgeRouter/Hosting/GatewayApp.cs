@@ -132,7 +132,24 @@ public sealed class GatewayApp : IAsyncDisposable
         var services = new GatewayServices(serviceMap);
         var registry = new MetricsRegistry();
         var metrics = new GatewayMetrics(registry);
-        var snapshots = new SnapshotHolder(GatewaySnapshot.Build(loaded.Value, null, options.Time, new List<ProviderRuntime>(), localModels, services));
+        GatewaySnapshot first;
+        try
+        {
+            first = GatewaySnapshot.Build(loaded.Value, null, options.Time, new List<ProviderRuntime>(), localModels, services);
+        }
+        catch (StageBuildException ex)
+        {
+            if (cache is not null)
+            {
+                await cache.DisposeAsync();
+            }
+
+            models?.Dispose();
+            await app.DisposeAsync();
+            throw new ConfigurationException(options.ConfigPath ?? EmbeddedDefaults.SourceName, [new ConfigError(ex.Path, ex.Reason)]);
+        }
+
+        var snapshots = new SnapshotHolder(first);
         RegisterGauges(registry, snapshots);
         cache?.RegisterMetrics(registry);
 

@@ -57,7 +57,7 @@ public sealed class GatewaySnapshot
         {
             var routeModels = route.Models.Select(id => catalog.TryResolve(id, out var t) ? t : null).OfType<ModelTarget>().ToList();
             var routeServices = stageServices with { RouteModels = routeModels };
-            var stages = validated.RouteStages[name].Select(s => s.Factory.Create(s.Settings, routeServices)).ToList();
+            var stages = validated.RouteStages[name].Select(s => Create(s, routeServices)).ToList();
             var fallback = route.Fallback.Select(id => catalog.TryResolve(id, out var t) ? t : null).OfType<ModelTarget>().ToList();
             routes[name] = new RouteRuntime(name, route.Description, stages, fallback, isImplicit: false, routeModels);
         }
@@ -73,6 +73,19 @@ public sealed class GatewaySnapshot
 
         return new GatewaySnapshot(validated, providers,
             routes.ToFrozenDictionary(StringComparer.Ordinal), modelRoutes.ToFrozenDictionary(StringComparer.Ordinal));
+    }
+
+    /// <summary>Builds one stage; a stage that cannot be built (a model lacking a label it needs) is reported with its path.</summary>
+    private static IRouteStage Create(BoundStage stage, StageServices services)
+    {
+        try
+        {
+            return stage.Factory.Create(stage.Settings, services);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new StageBuildException(stage.Path, ex.Message, ex);
+        }
     }
 
     /// <summary>
@@ -101,4 +114,14 @@ internal sealed class SnapshotServices(ProviderPool providers, IServiceProvider?
 {
     public object? GetService(Type serviceType) =>
         serviceType == typeof(ProviderPool) ? providers : processServices?.GetService(serviceType);
+}
+
+/// <summary>A validated stage could not be built from the loaded models; <see cref="Path"/> locates it in the config.</summary>
+public sealed class StageBuildException(string path, string message, Exception? inner = null) : Exception($"{path}: {message}", inner)
+{
+    /// <summary>The stage's path, e.g. <c>routes.auto.stages[1]</c>.</summary>
+    public string Path { get; } = path;
+
+    /// <summary>Why it could not be built.</summary>
+    public string Reason { get; } = message;
 }
