@@ -22,6 +22,8 @@ internal static class CommandLine
                 return await SimulatorCommand.RunAsync(rest);
             case "check-config":
                 return CheckConfigCommand.Run(rest);
+            case "simulate":
+                return SimulateCommand.Run(rest);
             case "bench-encoder":
                 return BenchEncoderCommand.Run(rest);
             case "version":
@@ -95,6 +97,7 @@ internal static class CommandLine
           edgerouter sim [--url URL] [--config FILE]       run the OpenAI-compatible upstream simulator
           edgerouter check-config [--config FILE]          validate a config file and list every problem
           edgerouter check-config --print-default          print the embedded default config
+          edgerouter simulate --scenario FILE|--example    monthly cost of routing strategies (markdown or --json)
           edgerouter bench-encoder --model DIR             time a local encoder in this binary (tokens 16/32/64/128)
           edgerouter version                               print the version
 
