@@ -24,6 +24,8 @@ internal static class CommandLine
                 return CheckConfigCommand.Run(rest);
             case "fit":
                 return FitCommand.Run(rest);
+            case "simulate":
+                return SimulateCommand.Run(rest);
             case "bench-encoder":
                 return BenchEncoderCommand.Run(rest);
             case "version":
@@ -99,6 +101,7 @@ internal static class CommandLine
           edgerouter check-config --print-default          print the embedded default config
           edgerouter fit --config FILE --route NAME --data FILE.jsonl [--precision P]
                                                            tune a route's intent thresholds on labeled prompts
+          edgerouter simulate --scenario FILE|--example    monthly cost of routing strategies (markdown or --json)
           edgerouter bench-encoder --model DIR             time a local encoder in this binary (tokens 16/32/64/128)
           edgerouter version                               print the version
 
