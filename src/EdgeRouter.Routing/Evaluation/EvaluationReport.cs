@@ -37,8 +37,8 @@ public static class EvaluationReport
     /// <summary>RouteLLM's headline, quoted in the MT-Bench section.</summary>
     public const string RouteLlmHeadline =
         "RouteLLM paper (Ong et al., arXiv:2406.18665) headline: its best router keeps 95 % of GPT-4's quality on MT-Bench " +
-        "with 26 % GPT-4 calls, and with 14 % when trained on its augmented (LLM-judge-labelled) data. Its routers are " +
-        "trained on Chatbot Arena preference data, not on MMLU.";
+        "with 26 % GPT-4 calls, and with 14 % when trained with its augmented data. Its routers learn from human " +
+        "preference data plus augmentation (see the paper), ours from MMLU train only.";
 
     /// <summary>The Markdown report.</summary>
     public static string Markdown(IReadOnlyList<BenchmarkEvaluation> results, EvaluationReportOptions options)
@@ -79,6 +79,7 @@ public static class EvaluationReport
         Line($"- **95 % share**: strong-call % at which the 10-bin curve first reaches 0.95 × strong-only quality (0 when the weak model alone gets there).");
         Line($"- **ROC-AUC**: of the score for the benchmark's needs-strong label (MMLU, GSM8K: weak model wrong, the router head's training label; MT-Bench: strong score > weak score).");
         Line($"- `random`: uniform scores under seeds 0–9, curves averaged pointwise; its exact expectation is the straight line (APGR 0.5).");
+        Line($"- **Spread**: 95 % bootstrap interval of the 10-bin APGR ({RouterEvaluator.BootstrapResamples} resamples of the prompts, seeded); for `random`, the range over its seeds. Differences between routers well inside these intervals are not resolved by the benchmark.");
         Line($"");
 
         if (options.ApgrTargets.Count > 0)
@@ -108,11 +109,11 @@ public static class EvaluationReport
             Line($"");
             Line($"n = {b.Count:N0} prompts ({b.ExcludedContaminated} contaminated removed). Strong only: {b.StrongOnlyQuality:F2}, weak only: {b.WeakOnlyQuality:F2} ({b.QualityUnit}); 95 % of strong = {0.95 * b.StrongOnlyQuality:F2}, which is {PgrOf(b, 0.95 * b.StrongOnlyQuality):F3} of the gap.");
             Line($"");
-            Line($"| router | APGR (10-bin) | APGR (full curve) | CPT(50 %) | CPT(80 %) | strong share for 95 % of strong quality | AUC (10-bin) | ROC-AUC ({b.NeedsStrongDefinition}) |");
-            Line($"|---|---:|---:|---:|---:|---:|---:|---:|");
+            Line($"| router | APGR (10-bin) | APGR (full curve) | CPT(50 %) | CPT(80 %) | strong share for 95 % of strong quality | AUC (10-bin) | ROC-AUC ({b.NeedsStrongDefinition}) | APGR (10-bin) spread |");
+            Line($"|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in result.Routers)
             {
-                Line($"| `{r.Router}` | {r.Quantile.Apgr:F3} | {r.Full.Apgr:F3} | {Percent(r.Quantile.Cpt50)} | {Percent(r.Quantile.Cpt80)} | {Percent(r.Quantile.ShareFor95)} | {r.Quantile.Auc:F3} | {r.RocAuc:F3} |");
+                Line($"| `{r.Router}` | {r.Quantile.Apgr:F3} | {r.Full.Apgr:F3} | {Percent(r.Quantile.Cpt50)} | {Percent(r.Quantile.Cpt80)} | {Percent(r.Quantile.ShareFor95)} | {r.Quantile.Auc:F3} | {r.RocAuc:F3} | {Spread(r)} |");
             }
 
             Line($"");
@@ -174,6 +175,10 @@ public static class EvaluationReport
         var steps = (int)Math.Round(1 / SampleStep);
         return [.. Enumerable.Range(0, steps + 1).Select(i => (double)i / steps).Select(s => new CurvePoint(s, curve.QualityAt(s)))];
     }
+
+    private static string Spread(RouterEvaluation r) => r.Runs > 1
+        ? string.Create(CultureInfo.InvariantCulture, $"seeds {r.RunApgrs.Min():F3}–{r.RunApgrs.Max():F3}")
+        : double.IsNaN(r.ApgrInterval.Low) ? "–" : string.Create(CultureInfo.InvariantCulture, $"{r.ApgrInterval.Low:F3}–{r.ApgrInterval.High:F3}");
 
     private static double PgrOf(RouterBenchmark b, double quality) =>
         (quality - b.WeakOnlyQuality) / (b.StrongOnlyQuality - b.WeakOnlyQuality);

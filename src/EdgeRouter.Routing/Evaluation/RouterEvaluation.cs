@@ -34,8 +34,14 @@ public sealed record CurveMetrics(QualityCurve Curve, double Auc, double Apgr, d
 /// one class is absent.
 /// </param>
 /// <param name="ScoringTime">Wall time spent scoring the benchmark, all runs together.</param>
+/// <param name="RunApgrs">The 10-bin APGR of each run on its own (one entry for a deterministic router).</param>
+/// <param name="ApgrInterval">
+/// 95 % bootstrap interval of the 10-bin APGR over prompts (see <see cref="RouterMetrics.BootstrapApgr"/>), for a
+/// single-run router; NaN otherwise (a stochastic router's spread is in <paramref name="RunApgrs"/>).
+/// </param>
 public sealed record RouterEvaluation(
-    string Router, string Description, int Runs, CurveMetrics Quantile, CurveMetrics Full, double RocAuc, TimeSpan ScoringTime);
+    string Router, string Description, int Runs, CurveMetrics Quantile, CurveMetrics Full, double RocAuc, TimeSpan ScoringTime,
+    IReadOnlyList<double> RunApgrs, (double Low, double High) ApgrInterval);
 
 /// <summary>Every router evaluated on one benchmark.</summary>
 /// <param name="Benchmark">The benchmark.</param>

@@ -9,6 +9,9 @@ namespace EdgeRouter.Routing.Evaluation;
 /// </summary>
 public static class RouterEvaluator
 {
+    /// <summary>Bootstrap resamples for the APGR interval of a single-run router.</summary>
+    public const int BootstrapResamples = 1000;
+
     /// <summary>Evaluates one deterministic router.</summary>
     /// <exception cref="InvalidOperationException">The scorer returned the wrong number of scores or a non-finite one.</exception>
     public static RouterEvaluation Evaluate(RouterBenchmark benchmark, IRouterScorer scorer)
@@ -46,6 +49,7 @@ public static class RouterEvaluator
         var quantile = new List<QualityCurve>(runs.Count);
         var full = new List<QualityCurve>(runs.Count);
         var auc = 0.0;
+        var (strongOnly, weakOnly) = (benchmark.StrongOnlyQuality, benchmark.WeakOnlyQuality);
         foreach (var scores in runs)
         {
             quantile.Add(RouterMetrics.QuantileCurve(scores, strong, weak));
@@ -53,7 +57,9 @@ public static class RouterEvaluator
             auc += RouterMetrics.RocAuc(scores, needsStrong);
         }
 
-        var (strongOnly, weakOnly) = (benchmark.StrongOnlyQuality, benchmark.WeakOnlyQuality);
+        var interval = runs.Count == 1
+            ? RouterMetrics.BootstrapApgr(runs[0], strong, weak, BootstrapResamples)
+            : (double.NaN, double.NaN);
         return new RouterEvaluation(
             router,
             description,
@@ -61,7 +67,9 @@ public static class RouterEvaluator
             CurveMetrics.Of(QualityCurve.Average(quantile), strongOnly, weakOnly),
             CurveMetrics.Of(QualityCurve.Average(full), strongOnly, weakOnly),
             auc / runs.Count,
-            scoringTime);
+            scoringTime,
+            [.. quantile.Select(c => RouterMetrics.Apgr(c, strongOnly, weakOnly))],
+            interval);
     }
 
     private static double[] Checked(IRouterScorer scorer, RouterBenchmark benchmark)
