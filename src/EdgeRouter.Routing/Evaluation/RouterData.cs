@@ -16,6 +16,7 @@ public sealed class RouterTrainingSet
         StrongCorrect = strongCorrect;
         WeakCorrect = weakCorrect;
         NeedsStrong = [.. weakCorrect.Select(w => !w)];
+        StrongFixes = [.. strongCorrect.Zip(weakCorrect, (s, w) => s && !w)];
     }
 
     /// <summary>The training prompts, each with its MMLU subject.</summary>
@@ -29,6 +30,12 @@ public sealed class RouterTrainingSet
 
     /// <summary>The training label, <see cref="RouterData.NeedsStrongDefinition"/>.</summary>
     public IReadOnlyList<bool> NeedsStrong { get; }
+
+    /// <summary>
+    /// The alternative label <see cref="RouterData.StrongFixesDefinition"/>: the prompts where routing to the strong
+    /// model changes the outcome (a subset of <see cref="NeedsStrong"/> without the prompts both models get wrong).
+    /// </summary>
+    public IReadOnlyList<bool> StrongFixes { get; }
 }
 
 /// <summary>
@@ -46,6 +53,9 @@ public sealed class RouterData
 
     /// <summary>The "needs the strong model" label: the shipped router head's training label (<c>models/training/data.py</c>).</summary>
     public const string NeedsStrongDefinition = "weak model wrong";
+
+    /// <summary>The label of prompts the strong model fixes, where routing changes the outcome.</summary>
+    public const string StrongFixesDefinition = "strong model right and weak model wrong";
 
     private RouterData(string directory, RouterTrainingSet train, IReadOnlyList<RouterBenchmark> benchmarks)
     {

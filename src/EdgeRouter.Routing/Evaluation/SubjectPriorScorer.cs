@@ -1,7 +1,7 @@
 namespace EdgeRouter.Routing.Evaluation;
 
 /// <summary>
-/// Baseline router: the training rate of "needs the strong model" of the prompt's subject. A prompt whose subject is
+/// Baseline router: the training rate of "needs the strong model" (whichever label it is trained on) of the prompt's subject. A prompt whose subject is
 /// unknown (no subject, as in GSM8K, MT-Bench and real traffic, or one never seen in training) takes the rate of the
 /// nearest training subject: the highest cosine between the prompt's TF-IDF vector (word unigrams, terms in ≥ 2
 /// training prompts) and each subject's centroid (mean of its training vectors, normalised); ties go to the
@@ -17,8 +17,10 @@ public sealed class SubjectPriorScorer : IRouterScorer
     private readonly double[][] _centroids;
     private readonly TfidfVectorizer _vectorizer;
 
-    private SubjectPriorScorer(Dictionary<string, double> rates, string[] subjects, double[][] centroids, TfidfVectorizer vectorizer, double overallRate)
+    private SubjectPriorScorer(string name, string label, Dictionary<string, double> rates, string[] subjects, double[][] centroids, TfidfVectorizer vectorizer, double overallRate)
     {
+        Name = name;
+        Description = $"training rate of {label} of the prompt's subject (no subject: the nearest subject by TF-IDF centroid)";
         _rates = rates;
         _subjects = subjects;
         _centroids = centroids;
@@ -27,20 +29,24 @@ public sealed class SubjectPriorScorer : IRouterScorer
     }
 
     /// <inheritdoc />
-    public string Name => "subject-prior";
+    public string Name { get; }
 
     /// <inheritdoc />
-    public string Description => "training rate of needs-strong of the prompt's subject (no subject: the nearest subject by TF-IDF centroid)";
+    public string Description { get; }
 
-    /// <summary>The rate of needs-strong over all training rows.</summary>
+    /// <summary>The rate of the label over all training rows.</summary>
     public double OverallRate { get; }
 
-    /// <summary>Rate of needs-strong per training subject.</summary>
+    /// <summary>Rate of the label per training subject.</summary>
     public IReadOnlyDictionary<string, double> Rates => _rates;
 
     /// <summary>Learns the per-subject rates and centroids from training rows that all carry a subject.</summary>
+    /// <param name="samples">Training prompts with their subjects (never evaluation rows).</param>
+    /// <param name="labels">The label whose rate is the score.</param>
+    /// <param name="name">Router name in reports.</param>
+    /// <param name="label">What the label means, for the description.</param>
     /// <exception cref="ArgumentException">Lengths differ, there are no rows, or a row has no subject.</exception>
-    public static SubjectPriorScorer Train(IReadOnlyList<RouterSample> samples, IReadOnlyList<bool> labels)
+    public static SubjectPriorScorer Train(IReadOnlyList<RouterSample> samples, IReadOnlyList<bool> labels, string name = "subject-prior", string label = "needs-strong")
     {
         ArgumentNullException.ThrowIfNull(samples);
         ArgumentNullException.ThrowIfNull(labels);
@@ -85,7 +91,7 @@ public sealed class SubjectPriorScorer : IRouterScorer
             }
         }
 
-        return new SubjectPriorScorer(rates, subjects, centroids, vectorizer, (double)labels.Count(l => l) / labels.Count);
+        return new SubjectPriorScorer(name, label, rates, subjects, centroids, vectorizer, (double)labels.Count(l => l) / labels.Count);
     }
 
     /// <summary>The training subject closest to <paramref name="prompt"/>, or null when it has no known word.</summary>

@@ -3,6 +3,12 @@ namespace EdgeRouter.Routing.Evaluation;
 /// <summary>Settings of <see cref="TfidfLogisticScorer.Train"/>.</summary>
 public sealed record TfidfLogisticOptions
 {
+    /// <summary>Router name in reports. Default <c>tfidf-lr</c>.</summary>
+    public string Name { get; init; } = "tfidf-lr";
+
+    /// <summary>What the training label means, for the description. Default <c>needs strong</c>.</summary>
+    public string Label { get; init; } = "needs strong";
+
     /// <summary>The features. Default: word unigrams + bigrams, sublinear tf.</summary>
     public TfidfOptions Features { get; init; } = new();
 
@@ -35,24 +41,26 @@ public sealed class TfidfLogisticScorer : IRouterScorer
     private readonly TfidfVectorizer _vectorizer;
     private readonly LogisticRegression _model;
 
-    private TfidfLogisticScorer(TfidfVectorizer vectorizer, LogisticRegression model, double l2, int folds, IReadOnlyList<CrossValidationPoint> crossValidation)
+    private readonly TfidfLogisticOptions _options;
+
+    private TfidfLogisticScorer(TfidfVectorizer vectorizer, LogisticRegression model, double l2, TfidfLogisticOptions options, IReadOnlyList<CrossValidationPoint> crossValidation)
     {
+        _options = options;
         _vectorizer = vectorizer;
         _model = model;
         L2 = l2;
-        Folds = folds;
         CrossValidation = crossValidation;
     }
 
     /// <inheritdoc />
-    public string Name => "tfidf-lr";
+    public string Name => _options.Name;
 
     /// <inheritdoc />
     public string Description => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"TF-IDF word 1-2-grams (sublinear tf) + logistic regression, λ = {L2:G3} chosen by {Folds}-fold cross-validation on the training rows; score = P(needs strong)");
+        $"TF-IDF word 1-2-grams{(_options.Features.SublinearTf ? " (sublinear tf)" : "")} + logistic regression, λ = {L2:0.######} chosen by {Folds}-fold cross-validation on the training rows; score = P({_options.Label})");
 
     /// <summary>Number of cross-validation folds used to choose <see cref="L2"/>.</summary>
-    public int Folds { get; }
+    public int Folds => _options.Folds;
 
     /// <summary>The chosen L2 penalty.</summary>
     public double L2 { get; }
@@ -127,7 +135,7 @@ public sealed class TfidfLogisticScorer : IRouterScorer
         var best = points.Aggregate((a, b) => b.MeanRocAuc > a.MeanRocAuc ? b : a);
         var final = TfidfVectorizer.Fit(prompts, options.Features);
         var model = LogisticRegression.Fit(final.Transform(prompts), labels.ToArray(), new LogisticRegressionOptions { L2 = best.L2 });
-        return new TfidfLogisticScorer(final, model, best.L2, options.Folds, points);
+        return new TfidfLogisticScorer(final, model, best.L2, options, points);
     }
 
     /// <inheritdoc />

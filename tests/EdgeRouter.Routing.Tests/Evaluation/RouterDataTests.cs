@@ -17,6 +17,7 @@ public sealed class RouterDataTests : IDisposable
 
         Assert.Equal(["train a", "train b"], data.Train.Samples.Select(s => s.Prompt));
         Assert.Equal([false, true], data.Train.NeedsStrong);
+        Assert.Equal([false, true], data.Train.StrongFixes);
         Assert.Equal(["mmlu", "gsm8k", "mt-bench"], data.Benchmarks.Select(b => b.Name));
         var mmlu = data.Benchmarks[0];
         Assert.Equal(["test a"], mmlu.Samples.Select(s => s.Prompt));
