@@ -24,6 +24,10 @@ internal static class CommandLine
                 return CheckConfigCommand.Run(rest);
             case "bench-encoder":
                 return BenchEncoderCommand.Run(rest);
+            case "eval":
+                return EvalCommand.Run(rest);
+            case "calibrate":
+                return CalibrateCommand.Run(rest);
             case "version":
                 Console.WriteLine($"edgerouter {GatewayApp.Version}");
                 return Ok;
@@ -96,6 +100,8 @@ internal static class CommandLine
           edgerouter check-config [--config FILE]          validate a config file and list every problem
           edgerouter check-config --print-default          print the embedded default config
           edgerouter bench-encoder --model DIR             time a local encoder in this binary (tokens 16/32/64/128)
+          edgerouter eval [--data DIR] [--out DIR]         evaluate strong-vs-weak routers (RouteLLM metrics) → report
+          edgerouter calibrate --strong-share S            learned-router threshold for a strong-call share [--quality]
           edgerouter version                               print the version
 
         Environment:
