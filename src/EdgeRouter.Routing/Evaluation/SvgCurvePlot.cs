@@ -11,10 +11,10 @@ namespace EdgeRouter.Routing.Evaluation;
 /// </summary>
 public static class SvgCurvePlot
 {
-    private const double Width = 760;
+    private const double Width = 860;
     private const double Height = 480;
     private const double Left = 70;
-    private const double Right = 200;
+    private const double Right = 255;
     private const double Top = 40;
     private const double Bottom = 55;
 
