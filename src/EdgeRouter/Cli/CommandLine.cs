@@ -28,6 +28,10 @@ internal static class CommandLine
                 return SimulateCommand.Run(rest);
             case "bench-encoder":
                 return BenchEncoderCommand.Run(rest);
+            case "eval":
+                return EvalCommand.Run(rest);
+            case "calibrate":
+                return CalibrateCommand.Run(rest);
             case "version":
                 Console.WriteLine($"edgerouter {GatewayApp.Version}");
                 return Ok;
@@ -103,6 +107,8 @@ internal static class CommandLine
                                                            tune a route's intent thresholds on labeled prompts
           edgerouter simulate --scenario FILE|--example    monthly cost of routing strategies (markdown or --json)
           edgerouter bench-encoder --model DIR             time a local encoder in this binary (tokens 16/32/64/128)
+          edgerouter eval [--data DIR] [--out DIR]         evaluate strong-vs-weak routers (RouteLLM metrics) → report
+          edgerouter calibrate --strong-share S            learned-router threshold for a strong-call share [--quality]
           edgerouter version                               print the version
 
         Environment:
