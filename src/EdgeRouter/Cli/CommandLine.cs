@@ -22,6 +22,8 @@ internal static class CommandLine
                 return await SimulatorCommand.RunAsync(rest);
             case "check-config":
                 return CheckConfigCommand.Run(rest);
+            case "replay":
+                return await ReplayCommand.RunAsync(rest);
             case "fit":
                 return FitCommand.Run(rest);
             case "simulate":
@@ -103,6 +105,7 @@ internal static class CommandLine
           edgerouter sim [--url URL] [--config FILE]       run the OpenAI-compatible upstream simulator
           edgerouter check-config [--config FILE]          validate a config file and list every problem
           edgerouter check-config --print-default          print the embedded default config
+          edgerouter replay [--per-benchmark N] [--only a,b]  compare routing techniques on labeled traffic with simulated upstreams
           edgerouter fit --config FILE --route NAME --data FILE.jsonl [--precision P]
                                                            tune a route's intent thresholds on labeled prompts
           edgerouter simulate --scenario FILE|--example    monthly cost of routing strategies (markdown or --json)

@@ -1,0 +1,138 @@
+using System.Globalization;
+using EdgeRouter.Inference;
+using EdgeRouter.Replay;
+using EdgeRouter.Routing.Evaluation;
+
+namespace EdgeRouter.Cli;
+
+/// <summary>
+/// <c>edgerouter replay</c>: sends a labeled prompt set through a gateway with simulated cheap and strong upstreams
+/// whose answers are right or wrong as the dataset says, once per technique, and reports cost, quality, latency and
+/// strong-call share per technique.
+/// </summary>
+internal static class ReplayCommand
+{
+    private const string UsageText = """
+        usage: edgerouter replay [--data DIR] [--models DIR] [--per-benchmark 300] [--repeat-share 0.2] [--concurrency 16]
+                                 [--strong-share 0.3] [--judge-accuracy 0.9] [--time-scale 1] [--only a,b] [--out FILE]
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var unknown = CommandLine.Unknown(args, "--data", "--models", "--per-benchmark", "--repeat-share", "--concurrency", "--strong-share",
+            "--judge-accuracy", "--time-scale", "--only", "--out", "--onnxruntime").ToList();
+        if (unknown.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"edgerouter replay: unknown argument '{unknown[0]}'\n{UsageText}");
+            return CommandLine.Usage;
+        }
+
+        if (!TryNumber(args, "--per-benchmark", 300, 1, 100_000, out var perBenchmark)
+            || !TryNumber(args, "--repeat-share", 0.2, 0, 1, out var repeatShare)
+            || !TryNumber(args, "--concurrency", 16, 1, 512, out var concurrency)
+            || !TryNumber(args, "--strong-share", 0.3, 0, 1, out var strongShare)
+            || !TryNumber(args, "--judge-accuracy", 0.9, 0, 1, out var judgeAccuracy)
+            || !TryNumber(args, "--time-scale", 1, 0.01, 100, out var timeScale))
+        {
+            return CommandLine.Usage;
+        }
+
+        CommandLine.TryGetOption(args, "--data", out var dataOption, out _);
+        CommandLine.TryGetOption(args, "--models", out var modelsOption, out _);
+        CommandLine.TryGetOption(args, "--only", out var onlyOption, out _);
+        CommandLine.TryGetOption(args, "--out", out var outPath, out _);
+        CommandLine.TryGetOption(args, "--onnxruntime", out var runtimePath, out _);
+        RouterData data;
+        try
+        {
+            data = RouterData.Load(dataOption ?? Path.Combine("..", "shared", "data"));
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"edgerouter replay: {ex.Message}\n{UsageText}");
+            return CommandLine.Usage;
+        }
+
+        var modelsDirectory = LearnedRouterModels.ResolveDirectory(modelsOption);
+        if (LearnedRouterModels.Missing(modelsDirectory) is { } missing)
+        {
+            await Console.Error.WriteLineAsync($"edgerouter replay: {missing}");
+            return CommandLine.Usage;
+        }
+
+        double threshold;
+        try
+        {
+            threshold = CalibrateThreshold(data, modelsDirectory, runtimePath, strongShare);
+        }
+        catch (LocalModelException ex)
+        {
+            await Console.Error.WriteLineAsync($"edgerouter replay: {ex.Message}");
+            return 1;
+        }
+
+        var cacheDirectory = Path.Combine(Path.GetTempPath(), $"edgerouter-replay-{Environment.ProcessId}");
+        var settings = new ReplaySettings
+        {
+            Threshold = threshold,
+            StrongShareTarget = strongShare,
+            JudgeAccuracy = judgeAccuracy,
+            TimeScale = timeScale,
+            ModelsDirectory = modelsDirectory,
+            CacheDirectory = cacheDirectory,
+        };
+        var traffic = ReplayTraffic.Build(data, (int)perBenchmark, repeatShare, settings.Seed);
+        var only = onlyOption?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        try
+        {
+            var runs = await ReplayRunner.RunAsync(traffic, settings, (int)concurrency, only, Console.Error, CancellationToken.None);
+            var report = ReplayReport.Markdown(traffic, settings, runs, "edgerouter replay " + string.Join(' ', args));
+            Console.WriteLine(report);
+            if (outPath is not null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
+                await File.WriteAllTextAsync(outPath, report);
+            }
+
+            return CommandLine.Ok;
+        }
+        finally
+        {
+            if (Directory.Exists(cacheDirectory))
+            {
+                Directory.Delete(cacheDirectory, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>τ for the target strong-call share over MMLU train prompts (never evaluation rows), through the gateway's router.</summary>
+    private static double CalibrateThreshold(RouterData data, string modelsDirectory, string? runtimePath, double share)
+    {
+        using var models = LearnedRouterModels.Load(modelsDirectory, runtimePath);
+        var scores = models.Scorer.Score(data.Train.Samples);
+        return ThresholdCalibration.ForStrongShare(scores, share).Threshold;
+    }
+
+    private static bool TryNumber(string[] args, string name, double fallback, double min, double max, out double value)
+    {
+        value = fallback;
+        if (!CommandLine.TryGetOption(args, name, out var text, out var error))
+        {
+            if (error is null)
+            {
+                return true;
+            }
+
+            Console.Error.WriteLine($"edgerouter replay: {error}\n{UsageText}");
+            return false;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || value < min || value > max)
+        {
+            Console.Error.WriteLine($"edgerouter replay: {name} must be a number in [{min}, {max}], got '{text}'\n{UsageText}");
+            return false;
+        }
+
+        return true;
+    }
+}
