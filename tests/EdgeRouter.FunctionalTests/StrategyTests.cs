@@ -21,8 +21,10 @@ public sealed class StrategyTests
     private static Func<Uri, string> Routes(params (string Name, string Stages)[] routes) => api => TestGateway.Config(api,
         routesExtra: string.Concat(routes.Select(r => $$""", "{{r.Name}}": { "models": ["sim/cheap", "sim/strong"], "stages": [ {{r.Stages}} ] }""")));
 
-    private static Task<TestGateway> StartAsync(params (string Name, string Stages)[] routes) =>
-        TestGateway.StartAsync(Routes(routes), stages: [new TestRouterFactory()]);
+    private static Task<TestGateway> StartAsync(params (string Name, string Stages)[] routes) => StartAsync(new TestRouterFactory(), routes);
+
+    private static Task<TestGateway> StartAsync(TestRouterFactory router, params (string Name, string Stages)[] routes) =>
+        TestGateway.StartAsync(Routes(routes), stages: [router]);
 
     private static JsonElement Decision(HttpResponseMessage response) =>
         JsonDocument.Parse(response.Headers.GetValues("x-edgerouter-decision").Single()).RootElement;
@@ -367,6 +369,49 @@ public sealed class StrategyTests
     }
 
     [Fact]
+    public async Task ACascadeStartsAtTheRoutersChoice()
+    {
+        await using var test = await StartAsync(("cascade", $$"""{ "kind": "test-router", "p": [0.2, 0.8] }, { "kind": "cascade", "verifiers": [ {{Refusal}} ] }"""));
+        test.Sim.AddScript(new ScriptedAnswer("capital of France") { Behaviour = ScriptedBehaviour.Refuse });
+
+        using var response = await test.PostChatAsync(TestGateway.ChatBody("cascade", Question));
+        await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("sim/strong", Header(response, "x-edgerouter-model"));
+        Assert.Equal(0, test.Sim.Stats("sim-cheap").Requests);
+        Assert.Empty(Escalations(Decision(response)));
+    }
+
+    [Fact]
+    public async Task RoutersLearnWhetherTheirChoiceWasAcceptable()
+    {
+        var router = new TestRouterFactory();
+        await using var test = await StartAsync(router,
+            ("cascade", $$"""{ "kind": "test-router", "p": [0.9, 0.1] }, { "kind": "cascade", "verifiers": [ {{Refusal}} ] }"""),
+            ("race", $$"""{ "kind": "test-router", "p": [0.9, 0.1] }, { "kind": "speculative", "verifiers": [ {{Refusal}} ] }"""));
+        test.Sim.AddScript(
+            new ScriptedAnswer("capital of France") { Model = "sim-cheap", Behaviour = ScriptedBehaviour.Refuse },
+            new ScriptedAnswer("capital of France") { Model = "sim-strong", Content = "Paris." },
+            new ScriptedAnswer("capital of Italy") { Model = "sim-cheap", Content = "Rome." },
+            new ScriptedAnswer("capital of Italy") { Model = "sim-strong", Content = "Rome!", DelayMs = 10_000 });
+
+        using (var escalated = await test.PostChatAsync(TestGateway.ChatBody("cascade", Question)))
+        {
+            await escalated.Content.ReadAsStringAsync();
+        }
+
+        using (var won = await test.PostChatAsync(TestGateway.ChatBody("race", "What is the capital of Italy?")))
+        {
+            await won.Content.ReadAsStringAsync();
+        }
+
+        await WaitForAsync(() => router.Outcomes.Count == 2, "both outcomes were reported");
+        var outcomes = router.Outcomes.ToArray();
+        Assert.Equal(("sim/strong", false, true), (outcomes[0].Model!.Id, outcomes[0].FirstChoiceAcceptable, outcomes[0].Escalated));
+        Assert.Equal(("sim/cheap", true, false), (outcomes[1].Model!.Id, outcomes[1].FirstChoiceAcceptable, outcomes[1].Escalated));
+    }
+
+    [Fact]
     public async Task ABadStrategyConfigListsEveryErrorWithItsPath()
     {
         var config = Routes(
@@ -389,9 +434,11 @@ public sealed class StrategyTests
         ], error.Errors.Select(e => e.ToString()));
     }
 
-    /// <summary>A router for tests: records a fixed distribution over the route's models (<c>"p": [..]</c>).</summary>
+    /// <summary>A router for tests: records a fixed distribution over the route's models (<c>"p": [..]</c>) and keeps the outcomes it is told.</summary>
     private sealed class TestRouterFactory : IStageFactory
     {
+        public System.Collections.Concurrent.ConcurrentQueue<RoutingOutcome> Outcomes { get; } = new();
+
         public string Kind => "test-router";
 
         public StageTermination Termination => StageTermination.Never;
@@ -401,10 +448,10 @@ public sealed class StrategyTests
         public object? Bind(StageBindingContext context) =>
             context.Settings["p"].EnumerateArray().Select(e => e.GetSingle()).ToArray();
 
-        public IRouteStage Create(object settings, StageServices services) => new TestRouter((float[])settings);
+        public IRouteStage Create(object settings, StageServices services) => new TestRouter((float[])settings, Outcomes);
     }
 
-    private sealed class TestRouter(float[] distribution) : IRouteStage
+    private sealed class TestRouter(float[] distribution, System.Collections.Concurrent.ConcurrentQueue<RoutingOutcome> outcomes) : IRouteStage
     {
         public string Kind => "test-router";
 
@@ -412,6 +459,7 @@ public sealed class StrategyTests
         {
             var choice = Array.IndexOf(distribution, distribution.Max());
             context.Routing.Record(new RouterVote("test-router", distribution, choice, "fixed"));
+            context.Routing.OnAnswered(outcomes.Enqueue);
             return new(StageOutcome.Continue);
         }
     }
