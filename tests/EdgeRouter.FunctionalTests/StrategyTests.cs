@@ -224,8 +224,14 @@ public sealed class StrategyTests
         Assert.Equal(("sim/strong", false), (lost.Model, lost.Pass));
         Assert.StartsWith("lost race: cancelled after ", lost.Why, StringComparison.Ordinal);
         Assert.Equal(PromptCost(Question, 10), ExtraCost(decision));
-        await WaitForAsync(() => test.Sim.Stats("sim-strong").Canceled == 1, "the simulator saw the loser's request cancelled");
-        Assert.Equal(0, test.Sim.Stats("sim-strong").Completed);
+        using var simulator = new HttpClient { BaseAddress = test.Simulator.BaseAddress };
+        JsonElement strong = default;
+        await WaitForAsync(() =>
+        {
+            strong = JsonDocument.Parse(simulator.GetStringAsync("_sim/stats").GetAwaiter().GetResult()).RootElement.GetProperty("sim-strong");
+            return strong.GetProperty("canceled").GetInt32() == 1;
+        }, "/_sim/stats shows the loser's request cancelled");
+        Assert.Equal(0, strong.GetProperty("completed").GetInt32());
     }
 
     [Fact]
