@@ -23,6 +23,11 @@ internal static class ChatEndpoint
             return;
         }
 
+        if (error is null)
+        {
+            info.Scripted = state.Script.Resolve(exchange.Body.WrittenSpan.Slice(info.MessagesStart, info.MessagesLength), model.Name);
+        }
+
         model.CountRequest(info.Stream, info.IncludeUsage);
         exchange.Streamed = error is null && info.Stream;
         await FaultRunner.RunAsync(exchange, state, model, error, info,
@@ -37,14 +42,26 @@ internal static class ChatEndpoint
             var model = request.Model!;
             var config = model.Config;
             Hash = Fnv.Hash64(model.HashPrefix, exchange.Body.WrittenSpan.Slice(request.MessagesStart, request.MessagesLength));
-            Tokens = (int)Math.Min(request.MaxTokens ?? long.MaxValue, config.AnswerTokens);
-            Truncated = request.MaxTokens < config.AnswerTokens;
+            Scripted = request.Scripted;
+            Chunks = Scripted?.Chunks();
+            var answerTokens = Chunks?.Count ?? config.AnswerTokens;
+            Tokens = (int)Math.Min(request.MaxTokens ?? long.MaxValue, answerTokens);
+            Truncated = request.MaxTokens < answerTokens || Scripted?.FinishReason == "length";
             Created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            FirstDue = Stopwatch.GetTimestamp() + (long)((config.TtftMs + jitterMs) * Stopwatch.Frequency / 1000.0);
+            FirstDue = Stopwatch.GetTimestamp() + (long)((config.TtftMs + jitterMs + (Scripted?.DelayMs ?? 0)) * Stopwatch.Frequency / 1000.0);
             TicksPerToken = Stopwatch.Frequency / config.TokensPerSecond;
         }
 
         public ulong Hash { get; }
+
+        /// <summary>The scripted reply, when one answers instead of generated words.</summary>
+        public ScriptedReply? Scripted { get; }
+
+        /// <summary>The scripted reply's stream chunks (one per word).</summary>
+        public List<string>? Chunks { get; }
+
+        /// <summary>The scripted answer text, cut to <see cref="Tokens"/> chunks when <c>max_tokens</c> is lower.</summary>
+        public string ScriptedText => Tokens >= Chunks!.Count ? Scripted!.Content : string.Concat(Chunks.Take(Tokens));
 
         public int Tokens { get; }
 
@@ -69,6 +86,13 @@ internal static class ChatEndpoint
         }
 
         var plan = new Plan(exchange, request, jitterMs);
+        if (plan.Scripted is { ErrorStatus: > 0 } failure)
+        {
+            await exchange.WaitUntilAsync(plan.FirstDue);
+            await exchange.SendErrorAsync(ScriptedError(failure.ErrorStatus));
+            return;
+        }
+
         await exchange.WaitUntilAsync(plan.DueAt((long)plan.Tokens * request.Choices));
         WriteCompletion(exchange, request, plan);
         await exchange.SendJsonAsync(200);
@@ -77,6 +101,14 @@ internal static class ChatEndpoint
     private static async Task StreamAsync(SimExchange exchange, ChatRequestInfo request, SimulatedFault fault, double jitterMs)
     {
         var plan = new Plan(exchange, request, jitterMs);
+        if (plan.Scripted is { ErrorStatus: > 0 } failure)
+        {
+            exchange.Streamed = false;
+            await exchange.WaitUntilAsync(plan.FirstDue);
+            await exchange.SendErrorAsync(ScriptedError(failure.ErrorStatus));
+            return;
+        }
+
         var response = exchange.Context.Response;
         response.StatusCode = 200;
         response.ContentType = "text/event-stream";
@@ -100,7 +132,8 @@ internal static class ChatEndpoint
             {
                 sent++;
                 await exchange.WaitUntilAsync(plan.DueAt(sent));
-                WriteChunk(exchange, request, plan, choice, ChunkKind.Content, AnswerWords.Next(ref rng, t == 0));
+                WriteChunk(exchange, request, plan, choice, ChunkKind.Content,
+                    plan.Chunks is { } chunks ? System.Text.Encoding.UTF8.GetBytes(chunks[t]) : AnswerWords.Next(ref rng, t == 0));
                 await exchange.SendAsync();
                 if (sent == dropAt)
                 {
@@ -201,12 +234,20 @@ internal static class ChatEndpoint
         {
             for (var choice = 0; choice < request.Choices; choice++)
             {
-                var length = AnswerWords.Write(plan.Hash + (ulong)choice, plan.Tokens, scratch);
                 json.WriteStartObject();
                 json.WriteNumber("index"u8, choice);
                 json.WriteStartObject("message"u8);
                 json.WriteString("role"u8, "assistant"u8);
-                json.WriteString("content"u8, scratch.AsSpan(0, length));
+                if (plan.Scripted is not null)
+                {
+                    json.WriteString("content"u8, plan.ScriptedText);
+                }
+                else
+                {
+                    var length = AnswerWords.Write(plan.Hash + (ulong)choice, plan.Tokens, scratch);
+                    json.WriteString("content"u8, scratch.AsSpan(0, length));
+                }
+
                 json.WriteEndObject();
                 json.WriteNull("logprobs"u8);
                 json.WriteString("finish_reason"u8, FinishReason(plan));
@@ -226,6 +267,11 @@ internal static class ChatEndpoint
     }
 
     private static ReadOnlySpan<byte> FinishReason(in Plan plan) => plan.Truncated ? "length"u8 : "stop"u8;
+
+    private static SimError ScriptedError(int status) =>
+        new(status, "scripted upstream error", status >= 500 ? "server_error" : OpenAiErrorType(status), null, null);
+
+    private static string OpenAiErrorType(int status) => status == 429 ? "rate_limit_error" : "invalid_request_error";
 
     private static void WriteId(Utf8JsonWriter json, ulong hash)
     {

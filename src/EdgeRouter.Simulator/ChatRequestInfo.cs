@@ -15,6 +15,7 @@ internal struct ChatRequestInfo
     public long? MaxTokens;
     public int Choices;
     public long PromptTokens;
+    public ScriptedReply? Scripted;
 
     /// <summary>
     /// Reads <paramref name="body"/>. Returns null when the request can be answered; otherwise the error to send.

@@ -19,7 +19,7 @@ public static class SimulatorCommand
           --help          print this help
 
         Endpoints: POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, GET /healthz,
-                   POST /_sim/faults, GET /_sim/stats, POST /_sim/reset
+                   POST /_sim/faults, POST|DELETE /_sim/script, GET /_sim/stats, POST /_sim/reset
         """;
 
     /// <summary>

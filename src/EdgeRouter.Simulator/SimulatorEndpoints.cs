@@ -74,6 +74,11 @@ internal sealed class SimulatorEndpoints
                 return AdminEndpoints.FaultsAsync(exchange, _state);
             case "/_sim/stats" when get:
                 return AdminEndpoints.StatsAsync(exchange, _state).AsTask();
+            case "/_sim/script" when post:
+                return ScriptEndpoints.PostAsync(exchange, _state);
+            case "/_sim/script" when HttpMethods.IsDelete(request.Method):
+                ScriptEndpoints.Delete(exchange, _state);
+                return Task.CompletedTask;
             case "/_sim/reset" when post:
                 AdminEndpoints.Reset(exchange, _state);
                 return Task.CompletedTask;

@@ -18,6 +18,7 @@ public sealed class SimulatorState
     internal SimulatorState(SimulatorConfig config)
     {
         _random = new Random(config.Seed);
+        Script = new AnswerScript(config.Seed);
         Models = [.. config.Models.Select(m => new ModelState(m))];
         _byName = new Dictionary<string, ModelState>(StringComparer.Ordinal);
         foreach (var model in Models)
@@ -27,6 +28,53 @@ public sealed class SimulatorState
     }
 
     internal IReadOnlyList<ModelState> Models { get; }
+
+    /// <summary>Scripted answers and the simulated judge.</summary>
+    internal AnswerScript Script { get; }
+
+    /// <summary>
+    /// Scripts answers (see <see cref="ScriptedAnswer"/>): appended after the entries already scripted, or replacing
+    /// them when <paramref name="replace"/> is true. Scripted faults still come first.
+    /// </summary>
+    /// <exception cref="ArgumentException">An entry is invalid or names a model that is not simulated.</exception>
+    public void AddScript(IEnumerable<ScriptedAnswer> answers, bool replace = false)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        var list = answers.ToList();
+        foreach (var answer in list)
+        {
+            ArgumentNullException.ThrowIfNull(answer, nameof(answers));
+            if (answer.Problem() is { } problem)
+            {
+                throw new ArgumentException($"Scripted answer for '{answer.Match}': {problem}.", nameof(answers));
+            }
+
+            if (answer.Model is { } model && !_byName.ContainsKey(model))
+            {
+                throw new ArgumentException($"'{model}' is not a simulated model.", nameof(answers));
+            }
+        }
+
+        Script.Add(list, replace);
+    }
+
+    /// <summary>Scripts answers, appended after those already scripted.</summary>
+    public void AddScript(params ScriptedAnswer[] answers) => AddScript((IEnumerable<ScriptedAnswer>)answers);
+
+    /// <summary>
+    /// Sets how the simulated judge scores: it is right with probability <paramref name="accuracy"/> (draws from a
+    /// generator seeded with <paramref name="seed"/>, the simulator's seed by default), and answers to questions no
+    /// entry matches count as correct when <paramref name="unscriptedCorrect"/>.
+    /// </summary>
+    public void ConfigureJudge(double accuracy = 1.0, int? seed = null, bool unscriptedCorrect = true)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(accuracy, 0.0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(accuracy, 1.0);
+        Script.ConfigureJudge(accuracy, seed, unscriptedCorrect);
+    }
+
+    /// <summary>Removes every scripted answer and resets the judge.</summary>
+    public void ClearScript() => Script.Clear();
 
     /// <summary>
     /// Scripts faults for <paramref name="model"/>: its next requests get them in order, before random faults are
@@ -65,9 +113,10 @@ public sealed class SimulatorState
     public IReadOnlyList<RecordedExchange> Recent(string model) =>
         _byName.TryGetValue(model, out var state) ? state.Recent() : [];
 
-    /// <summary>Clears scripted faults, counters and recorded exchanges of every model.</summary>
+    /// <summary>Clears scripted faults and answers, the judge, counters and recorded exchanges of every model.</summary>
     public void Reset()
     {
+        Script.Clear();
         foreach (var model in Models)
         {
             model.Reset();

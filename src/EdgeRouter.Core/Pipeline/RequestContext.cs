@@ -14,6 +14,7 @@ public sealed class RequestContext
     private List<Func<CompletedExchange, ValueTask>>? _completionObservers;
     private List<KeyValuePair<string, string>>? _responseHeaders;
     private RoutingState? _routing;
+    private TaskCompletionSource<TimeSpan>? _responseDeferred;
 
     /// <summary>Creates the context for one request.</summary>
     public RequestContext(string requestId, string routeName, ChatRequest request, IHeaderDictionary headers)
@@ -56,6 +57,24 @@ public sealed class RequestContext
 
     /// <summary>Adds a header to the response.</summary>
     public void AddResponseHeader(string name, string value) => (_responseHeaders ??= []).Add(new(name, value));
+
+    // --- Deferred responses (dispatch strategies that verify before answering) ---
+
+    /// <summary>
+    /// Called by a stage that will end the pipeline with <see cref="StageOutcome.Respond"/> only after a long wait
+    /// (a cascade or a speculative race verifying answers). For a streaming client the endpoint may then send the
+    /// response headers and an SSE comment every <paramref name="keepAliveInterval"/> while the stage works, so
+    /// proxies do not time the connection out. A stage that calls this must respond, never decide. Thread-safe.
+    /// </summary>
+    public void DeferResponse(TimeSpan keepAliveInterval) =>
+        LazyInitializer.EnsureInitialized(ref _responseDeferred, NewDeferral).TrySetResult(keepAliveInterval);
+
+    /// <summary>Completes with the keep-alive interval once a stage has called <see cref="DeferResponse"/>.</summary>
+    public Task<TimeSpan> ResponseDeferred => LazyInitializer.EnsureInitialized(ref _responseDeferred, NewDeferral).Task;
+
+    private static TaskCompletionSource<TimeSpan> NewDeferral() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // --- end of deferred responses ---
 
     /// <summary>Where the request's time went: upstream waits versus the gateway itself.</summary>
     public ExchangeTiming Timing { get; init; } = new();

@@ -23,6 +23,12 @@ internal readonly struct AttemptResult
 
     public IReadOnlyList<ReadOnlyMemory<byte>>? CapturedEvents { get; init; }
 
+    /// <summary>When the attempt was sent and when its first body byte arrived (<see cref="System.Diagnostics.Stopwatch"/> timestamps; 0 when unknown).</summary>
+    public long SentTimestamp { get; init; }
+
+    /// <inheritdoc cref="SentTimestamp"/>
+    public long FirstByteTimestamp { get; init; }
+
     public static AttemptResult Fail(UpstreamOutcome outcome, int upstreamStatus, string detail, TimeSpan? retryAfter = null) =>
         new() { Outcome = outcome, ClientStatus = upstreamStatus, Detail = detail, RetryAfter = retryAfter };
 }

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using EdgeRouter.Configuration;
 using EdgeRouter.Dispatch.Providers;
-using EdgeRouter.Dispatch.Reliability;
 using EdgeRouter.Protocol;
 using Microsoft.AspNetCore.Http;
 
@@ -10,41 +8,21 @@ namespace EdgeRouter.Dispatch.Forwarding;
 
 public sealed partial class ChatDispatcher
 {
-    private const int MaxErrorBodyBytes = 1024 * 1024;
-
-    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
+    /// <summary>Largest upstream error body read.</summary>
+    internal const int MaxErrorBodyBytes = 1024 * 1024;
 
     private async Task<AttemptResult> AttemptAsync(
         DispatchRequest request, ModelTarget target, ProviderRuntime provider, ReadOnlyMemory<byte> body, HttpContext http,
         CancellationToken cancellationToken)
     {
         using var clock = new AttemptClock(provider.Config.Timeouts, cancellationToken);
-        using var message = CreateMessage(request, provider, body);
-        var timing = request.Timing;
+        var uri = request.Api == UpstreamApi.Embeddings ? provider.EmbeddingsUri : provider.ChatCompletionsUri;
+        using var message = UpstreamExchange.CreateMessage(uri, provider, body, request.Stream, request.RequestId, request.ClientHeaders);
         var sent = Stopwatch.GetTimestamp();
-        HttpResponseMessage response;
-        timing.BeginUpstreamWait();
-        try
+        var (response, failure) = await UpstreamExchange.SendAsync(provider, message, clock, request.Timing, cancellationToken).ConfigureAwait(false);
+        if (response is null)
         {
-            response = await provider.Invoker.SendAsync(message, clock.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return AttemptResult.Fail(UpstreamOutcome.Canceled, 499, "client disconnected");
-        }
-        catch (OperationCanceledException)
-        {
-            // Either our first-byte/total timer or the handler's connect timeout.
-            return AttemptResult.Fail(UpstreamOutcome.Timeout, 0,
-                clock.TimedOut ? clock.CancelReason : $"no connection within connectMs ({provider.Config.Timeouts.ConnectMs} ms)");
-        }
-        catch (HttpRequestException ex)
-        {
-            return AttemptResult.Fail(UpstreamOutcome.ConnectFailure, 0, $"{ex.HttpRequestError}: {ex.Message}");
-        }
-        finally
-        {
-            timing.EndUpstreamWait();
+            return failure;
         }
 
         using (response)
@@ -61,36 +39,6 @@ public sealed partial class ChatDispatcher
         }
     }
 
-    private static HttpRequestMessage CreateMessage(DispatchRequest request, ProviderRuntime provider, ReadOnlyMemory<byte> body)
-    {
-        var uri = request.Api == UpstreamApi.Embeddings ? provider.EmbeddingsUri : provider.ChatCompletionsUri;
-        var message = new HttpRequestMessage(HttpMethod.Post, uri)
-        {
-            Content = new ReadOnlyMemoryContent(body),
-        };
-        message.Content.Headers.ContentType = JsonMediaType;
-        var headers = message.Headers;
-        headers.TryAddWithoutValidation("Accept", request.Stream ? "text/event-stream" : "application/json");
-        headers.TryAddWithoutValidation(GatewayHeaders.RequestId, request.RequestId);
-        foreach (var (name, value) in provider.Headers)
-        {
-            headers.TryAddWithoutValidation(name, value);
-        }
-
-        if (request.ClientHeaders is { } client)
-        {
-            foreach (var name in provider.ForwardHeaders)
-            {
-                if (client.TryGetValue(name, out var values))
-                {
-                    headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
-                }
-            }
-        }
-
-        return message;
-    }
-
     /// <summary>
     /// Non-2xx answers: 4xx other than 401/403/408/429 are the request's fault and are relayed to the client as
     /// the final answer; everything else is a provider failure that may be retried or fall back.
@@ -99,29 +47,22 @@ public sealed partial class ChatDispatcher
         DispatchRequest request, ModelTarget target, HttpResponseMessage response, HttpContext http, AttemptClock clock)
     {
         var status = (int)response.StatusCode;
-        var retryAfter = Backoff.ParseRetryAfter(
-            HeaderValue(response.Headers, "Retry-After"), HeaderValue(response.Headers, "retry-after-ms"), _time.GetUtcNow());
-        var outcome = status switch
-        {
-            429 => UpstreamOutcome.RateLimited,
-            401 or 403 => UpstreamOutcome.AuthFailure,
-            408 => UpstreamOutcome.Timeout,
-            >= 500 => UpstreamOutcome.ServerError,
-            _ => UpstreamOutcome.ClientError,
-        };
+        var retryAfter = UpstreamExchange.RetryAfter(response, _time);
+        var outcome = UpstreamExchange.ClassifyStatus(status);
         using var body = new PooledBufferWriter(4096);
-        var read = await ReadBodyAsync(response, body, MaxErrorBodyBytes, request, clock).ConfigureAwait(false);
-        var excerpt = Excerpt(body.WrittenSpan);
+        var read = await UpstreamExchange.ReadBodyAsync(response, body, MaxErrorBodyBytes, clock, request.Timing, firstByteArmsIdle: false)
+            .ConfigureAwait(false);
+        var excerpt = UpstreamExchange.Excerpt(body.WrittenSpan);
         if (outcome != UpstreamOutcome.ClientError)
         {
             return AttemptResult.Fail(outcome, status, $"upstream answered {status}{excerpt}", retryAfter);
         }
 
-        if (read != ReadResult.Complete)
+        if (read.Result != BodyReadResult.Complete)
         {
-            return read == ReadResult.Canceled
+            return read.Result == BodyReadResult.Canceled
                 ? AttemptResult.Fail(UpstreamOutcome.Canceled, 499, "client disconnected")
-                : AttemptResult.Fail(UpstreamOutcome.BadResponse, status, $"upstream {status} error body could not be read: {read}");
+                : AttemptResult.Fail(UpstreamOutcome.BadResponse, status, $"upstream {status} error body could not be read: {read.Result}");
         }
 
         var contentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
@@ -139,65 +80,9 @@ public sealed partial class ChatDispatcher
         };
     }
 
-    private enum ReadResult
+    private void RecordFirstByte(DispatchRequest request, ModelTarget target, long sentTimestamp, long firstByteTimestamp)
     {
-        Complete,
-        TooLarge,
-        TimedOut,
-        Canceled,
-        Broken,
-    }
-
-    /// <summary>Reads a whole upstream body into <paramref name="output"/>, counting the wait as upstream time.</summary>
-    private async Task<ReadResult> ReadBodyAsync(
-        HttpResponseMessage response, PooledBufferWriter output, int limit, DispatchRequest request, AttemptClock clock,
-        long sentTimestamp = 0, ModelTarget? target = null)
-    {
-        var timing = request.Timing;
-        timing.BeginUpstreamWait();
-        try
-        {
-            using var stream = await response.Content.ReadAsStreamAsync(clock.Token).ConfigureAwait(false);
-            var first = true;
-            while (true)
-            {
-                var read = await stream.ReadAsync(output.GetMemory(16 * 1024), clock.Token).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return ReadResult.Complete;
-                }
-
-                if (first && sentTimestamp != 0 && target is not null)
-                {
-                    first = false;
-                    RecordFirstByte(request, target, sentTimestamp);
-                    clock.ChunkArrived();
-                }
-
-                output.Advance(read);
-                if (output.WrittenCount > limit)
-                {
-                    return ReadResult.TooLarge;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            return clock.TimedOut ? ReadResult.TimedOut : ReadResult.Canceled;
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            return ReadResult.Broken;
-        }
-        finally
-        {
-            timing.EndUpstreamWait();
-        }
-    }
-
-    private void RecordFirstByte(DispatchRequest request, ModelTarget target, long sentTimestamp)
-    {
-        var ttfb = Stopwatch.GetElapsedTime(sentTimestamp);
+        var ttfb = Stopwatch.GetElapsedTime(sentTimestamp, firstByteTimestamp);
         request.Timing.UpstreamTimeToFirstByteMs = ttfb.TotalMilliseconds;
         _metrics.UpstreamTimeToFirstByte.WithLabels(target.Provider, target.Id).Observe(ttfb.TotalSeconds);
     }
@@ -233,19 +118,5 @@ public sealed partial class ChatDispatcher
         {
             return false;
         }
-    }
-
-    private static string? HeaderValue(HttpResponseHeaders headers, string name) =>
-        headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
-
-    private static string Excerpt(ReadOnlySpan<byte> body)
-    {
-        if (body.IsEmpty)
-        {
-            return "";
-        }
-
-        var text = System.Text.Encoding.UTF8.GetString(body[..Math.Min(body.Length, 200)]).ReplaceLineEndings(" ");
-        return $": {text}";
     }
 }

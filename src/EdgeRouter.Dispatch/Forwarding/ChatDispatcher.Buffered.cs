@@ -15,29 +15,35 @@ public sealed partial class ChatDispatcher
         DispatchRequest request, ModelTarget target, HttpResponseMessage response, HttpContext http, AttemptClock clock, long sent)
     {
         using var upstream = new PooledBufferWriter((int)Math.Clamp(response.Content.Headers.ContentLength ?? 8192, 256, 1 << 20));
-        var read = await ReadBodyAsync(response, upstream, MaxBufferedResponseBytes, request, clock, sent, target).ConfigureAwait(false);
-        switch (read)
+        var read = await UpstreamExchange.ReadBodyAsync(response, upstream, MaxBufferedResponseBytes, clock, request.Timing, firstByteArmsIdle: true)
+            .ConfigureAwait(false);
+        if (read.FirstByteTimestamp != 0)
         {
-            case ReadResult.Canceled:
+            RecordFirstByte(request, target, sent, read.FirstByteTimestamp);
+        }
+
+        switch (read.Result)
+        {
+            case BodyReadResult.Canceled:
                 return AttemptResult.Fail(UpstreamOutcome.Canceled, 499, "client disconnected");
-            case ReadResult.TimedOut:
+            case BodyReadResult.TimedOut:
                 return AttemptResult.Fail(UpstreamOutcome.Timeout, 0, clock.CancelReason);
-            case ReadResult.Broken:
+            case BodyReadResult.Broken:
                 return AttemptResult.Fail(UpstreamOutcome.ConnectFailure, 0, "connection broke while reading the answer");
-            case ReadResult.TooLarge:
+            case BodyReadResult.TooLarge:
                 return AttemptResult.Fail(UpstreamOutcome.BadResponse, 0, $"answer larger than {MaxBufferedResponseBytes} bytes");
         }
 
         if (!ChatResponseScanner.TryScan(upstream.WrittenSpan, out var info))
         {
             return AttemptResult.Fail(UpstreamOutcome.BadResponse, (int)response.StatusCode,
-                $"upstream answered {(int)response.StatusCode} with a body that is not a JSON object{Excerpt(upstream.WrittenSpan)}");
+                $"upstream answered {(int)response.StatusCode} with a body that is not a JSON object{UpstreamExchange.Excerpt(upstream.WrittenSpan)}");
         }
 
         if (info.HasError)
         {
             return AttemptResult.Fail(UpstreamOutcome.ServerError, (int)response.StatusCode,
-                $"upstream answered {(int)response.StatusCode} with an error object{Excerpt(upstream.WrittenSpan)}");
+                $"upstream answered {(int)response.StatusCode} with an error object{UpstreamExchange.Excerpt(upstream.WrittenSpan)}");
         }
 
         using var client = new PooledBufferWriter(upstream.WrittenCount + target.IdJson.Length);

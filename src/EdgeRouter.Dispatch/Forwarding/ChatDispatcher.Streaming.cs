@@ -25,9 +25,9 @@ public sealed partial class ChatDispatcher
         if (!string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
             using var body = new PooledBufferWriter(4096);
-            await ReadBodyAsync(response, body, MaxErrorBodyBytes, request, clock).ConfigureAwait(false);
+            await UpstreamExchange.ReadBodyAsync(response, body, MaxErrorBodyBytes, clock, request.Timing, firstByteArmsIdle: false).ConfigureAwait(false);
             return AttemptResult.Fail(UpstreamOutcome.BadResponse, (int)response.StatusCode,
-                $"stream requested but upstream answered {mediaType ?? "no content type"}{Excerpt(body.WrittenSpan)}");
+                $"stream requested but upstream answered {mediaType ?? "no content type"}{UpstreamExchange.Excerpt(body.WrittenSpan)}");
         }
 
         var state = new StreamState(request, target, addedUsage, http, clock);
@@ -69,7 +69,7 @@ public sealed partial class ChatDispatcher
                 if (first)
                 {
                     first = false;
-                    RecordFirstByte(request, target, sent);
+                    RecordFirstByte(request, target, sent, System.Diagnostics.Stopwatch.GetTimestamp());
                 }
 
                 clock.ChunkArrived();
@@ -160,7 +160,7 @@ public sealed partial class ChatDispatcher
 
         if (info.HasError)
         {
-            state.UpstreamError ??= "upstream sent an error event" + Excerpt(payload);
+            state.UpstreamError ??= "upstream sent an error event" + UpstreamExchange.Excerpt(payload);
         }
 
         if (info.HasUsage)

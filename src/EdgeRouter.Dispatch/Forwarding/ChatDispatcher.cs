@@ -1,7 +1,6 @@
 using EdgeRouter.Configuration;
 using EdgeRouter.Diagnostics;
 using EdgeRouter.Dispatch.Providers;
-using EdgeRouter.Dispatch.Reliability;
 using EdgeRouter.Protocol;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -20,9 +19,8 @@ public sealed partial class ChatDispatcher
     public const int MaxBufferedResponseBytes = 64 * 1024 * 1024;
 
     private readonly GatewayMetrics _metrics;
-    private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Random _random;
+    private readonly AttemptLoop _attempts;
 
     /// <summary>Creates a dispatcher.</summary>
     /// <param name="metrics">Where attempts, latencies and tokens are counted.</param>
@@ -35,9 +33,8 @@ public sealed partial class ChatDispatcher
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(time);
         _metrics = metrics;
-        _logger = logger;
         _time = time;
-        _random = random ?? Random.Shared;
+        _attempts = new AttemptLoop(metrics, logger, time, random ?? Random.Shared);
     }
 
     /// <summary>
@@ -62,54 +59,34 @@ public sealed partial class ChatDispatcher
         {
             var provider = providers[target.Provider];
             WriteUpstreamBody(request, target, provider.Config.StreamUsage, upstreamBody);
-            var retry = provider.Config.Retry;
-            for (var attempt = 1; attempt <= retry.MaxAttempts; attempt++)
+            lastModel = target;
+            var attempt = new RelayAttempt(this, request, target, provider, upstreamBody.WrittenMemory, http);
+            var outcome = await _attempts.RunAsync(provider, target, request.RequestId, request.Timing, attempt, cancellationToken)
+                .ConfigureAwait(false);
+            attempts += outcome.Attempts;
+            last = outcome.Last;
+            if (outcome.Final)
             {
-                var permit = provider.Breaker.TryAcquire();
-                lastModel = target;
-                if (!permit.Granted)
-                {
-                    last = AttemptResult.Fail(UpstreamOutcome.CircuitOpen, 0, $"{target.Provider} circuit is open");
-                    _metrics.UpstreamAttempts.WithLabels(provider.Name, "circuit_open").Increment();
-                    break;
-                }
+                return Finish(last, target, attempts);
+            }
 
-                attempts++;
-                last = await AttemptAsync(request, target, provider, upstreamBody.WrittenMemory, http, cancellationToken)
-                    .ConfigureAwait(false);
-                ReportToBreaker(provider, permit, last.Outcome);
-                _metrics.UpstreamAttempts.WithLabels(provider.Name, last.Outcome.ToLabel()).Increment();
-                if (last.Outcome.IsFinal())
-                {
-                    return Finish(last, target, attempts);
-                }
-
-                GatewayLog.UpstreamAttemptFailed(_logger, request.RequestId, target.Id, attempt, last.Outcome.ToLabel(), last.Detail ?? "");
-                sawOnlyBackpressure &= last.Outcome == UpstreamOutcome.RateLimited;
-                if (last.RetryAfter is { } hint && (shortestRetryAfter is null || hint < shortestRetryAfter))
-                {
-                    shortestRetryAfter = hint;
-                }
-
-                if (!last.Outcome.IsRetryable() || attempt == retry.MaxAttempts)
-                {
-                    break;
-                }
-
-                var delay = last.RetryAfter ?? Backoff.Jittered(retry, attempt, _random);
-                if (delay > TimeSpan.FromMilliseconds(retry.RetryAfterCapMs))
-                {
-                    break; // waiting that long here is worse than trying the next candidate now
-                }
-
-                if (!await WaitAsync(delay, request, cancellationToken).ConfigureAwait(false))
-                {
-                    return Finish(AttemptResult.Fail(UpstreamOutcome.Canceled, 499, "client disconnected"), target, attempts);
-                }
+            sawOnlyBackpressure &= outcome.OnlyBackpressure;
+            if (outcome.ShortestRetryAfter is { } hint && (shortestRetryAfter is null || hint < shortestRetryAfter))
+            {
+                shortestRetryAfter = hint;
             }
         }
 
         return Failed(last, lastModel, attempts, sawOnlyBackpressure ? shortestRetryAfter : null);
+    }
+
+    /// <summary>One relay attempt, bound statically into the shared <see cref="AttemptLoop"/>.</summary>
+    private readonly struct RelayAttempt(
+        ChatDispatcher dispatcher, DispatchRequest request, ModelTarget target, ProviderRuntime provider, ReadOnlyMemory<byte> body, HttpContext http)
+        : IUpstreamAttempt
+    {
+        public Task<AttemptResult> RunAsync(CancellationToken cancellationToken) =>
+            dispatcher.AttemptAsync(request, target, provider, body, http, cancellationToken);
     }
 
     private static void WriteUpstreamBody(DispatchRequest request, ModelTarget target, bool addUsage, PooledBufferWriter output)
@@ -123,51 +100,6 @@ public sealed partial class ChatDispatcher
         {
             ReadOnlySpan<JsonEdit> edit = [new JsonEdit(request.ModelValue.Start, request.ModelValue.Length, target.UpstreamNameJson)];
             JsonEdit.Apply(request.Body.Span, edit, output);
-        }
-    }
-
-    private void ReportToBreaker(ProviderRuntime provider, CircuitPermit permit, UpstreamOutcome outcome)
-    {
-        CircuitTransition transition;
-        if (outcome == UpstreamOutcome.Canceled)
-        {
-            provider.Breaker.ReportAbandoned(permit);
-            return;
-        }
-
-        transition = outcome.IsProviderFailure() ? provider.Breaker.ReportFailure(permit) : provider.Breaker.ReportSuccess(permit);
-        switch (transition)
-        {
-            case CircuitTransition.Opened:
-                GatewayLog.CircuitOpened(_logger, provider.Name, provider.Config.CircuitBreaker.FailureThreshold,
-                    provider.Config.CircuitBreaker.OpenMs);
-                break;
-            case CircuitTransition.Closed:
-                GatewayLog.CircuitClosed(_logger, provider.Name);
-                break;
-        }
-    }
-
-    private async ValueTask<bool> WaitAsync(TimeSpan delay, DispatchRequest request, CancellationToken cancellationToken)
-    {
-        if (delay <= TimeSpan.Zero)
-        {
-            return true;
-        }
-
-        request.Timing.BeginUpstreamWait();
-        try
-        {
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-        finally
-        {
-            request.Timing.EndUpstreamWait();
         }
     }
 

@@ -106,7 +106,7 @@ internal sealed class ChatCompletionsEndpoint
 
     private async Task RouteAsync(HttpContext http, GatewaySnapshot snapshot, RouteRuntime route, RequestContext context)
     {
-        var outcome = await route.RunAsync(context, http.RequestAborted);
+        var outcome = await ResponseKeepAlive.RunAsync(route, context, http);
         if (context.HasRouting && outcome.Kind != StageOutcomeKind.Continue)
         {
             context.AddResponseHeader(GatewayHeaders.Decision, DecisionJson.Render(context.Routing));

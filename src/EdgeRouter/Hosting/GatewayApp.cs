@@ -5,6 +5,7 @@ using EdgeRouter.Diagnostics;
 using EdgeRouter.Diagnostics.Metrics;
 using EdgeRouter.Dispatch.Forwarding;
 using EdgeRouter.Dispatch.Providers;
+using EdgeRouter.Dispatch.Strategies;
 using EdgeRouter.Endpoints;
 using EdgeRouter.Cache;
 using EdgeRouter.Inference;
@@ -121,8 +122,12 @@ public sealed class GatewayApp : IAsyncDisposable
             cache = CacheHost.Start(cacheConfig, localModels, BaseDirectory(options), options.Time, loggers.CreateLogger("EdgeRouter.Cache"));
         }
 
+        var registry = new MetricsRegistry();
+        var metrics = new GatewayMetrics(registry);
         var latencies = new ModelLatencies();
         var serviceMap = new Dictionary<Type, object> { [typeof(ModelLatencies)] = latencies, [typeof(TimeProvider)] = options.Time };
+        // Dispatch strategies (cascade, speculative) and their verifiers make buffered upstream calls through this.
+        serviceMap[typeof(UpstreamCompleter)] = new UpstreamCompleter(metrics, loggers.CreateLogger("EdgeRouter.Dispatch"), options.Time, latencies);
         if (cache is not null)
         {
             serviceMap[typeof(SemanticCache)] = cache.Cache;
@@ -130,8 +135,6 @@ public sealed class GatewayApp : IAsyncDisposable
         }
 
         var services = new GatewayServices(serviceMap);
-        var registry = new MetricsRegistry();
-        var metrics = new GatewayMetrics(registry);
         GatewaySnapshot first;
         try
         {

@@ -1,4 +1,5 @@
 using EdgeRouter.Cache.Stage;
+using EdgeRouter.Dispatch;
 using EdgeRouter.Pipeline;
 using EdgeRouter.Routing;
 
@@ -7,8 +8,9 @@ namespace EdgeRouter.Hosting;
 /// <summary>Every stage kind the gateway binary knows.</summary>
 public static class StageKinds
 {
-    /// <summary>The built-in stage factories: routing stages and the semantic cache.</summary>
-    public static IEnumerable<IStageFactory> BuiltIn => RoutingStages.Factories.Append(new CacheStageFactory());
+    /// <summary>The built-in stage factories: routing stages, the semantic cache and the dispatch strategies.</summary>
+    public static IEnumerable<IStageFactory> BuiltIn => RoutingStages.Factories.Append(new CacheStageFactory())
+        .Concat(DispatchStages.Factories);
 }
 
 /// <summary>The process-wide services stages can ask for (<see cref="StageServices.Get{T}"/>).</summary>

@@ -142,7 +142,7 @@ public class ConfigValidatorTests
     {
         var errors = Errors(ValidConfig.Replace(", { \"kind\": \"pick\", \"target\": \"openai/gpt-4o-mini\" }", "", StringComparison.Ordinal));
 
-        Assert.Equal(["routes.auto.stages must end with a stage that always decides (static, weighted or fallback)"], errors);
+        Assert.Equal(["routes.auto.stages must end with a stage that always decides (static, weighted, fallback, direct, cascade or speculative)"], errors);
     }
 
     [Fact]
