@@ -96,6 +96,11 @@ internal static class ReplayCommand
 
             return CommandLine.Ok;
         }
+        catch (Exception ex) when (ex is Hosting.ConfigurationException or InvalidOperationException or HttpRequestException or IOException)
+        {
+            await Console.Error.WriteLineAsync($"edgerouter replay: {ex.Message}");
+            return 1;
+        }
         finally
         {
             if (Directory.Exists(cacheDirectory))

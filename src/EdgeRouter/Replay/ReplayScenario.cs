@@ -121,7 +121,7 @@ internal static class ReplayScenario
             new("speculative", "cheap and strong raced; first answer the judge passes wins, the other is cancelled",
                 $$"""{ {{Models}}, "stages": [ { "kind": "speculative", "verifiers": [ {{judge}} ] } ] }"""),
             new("mor", "Mixture-of-Routers (learned 0.6, cost 0.3, latency 0.1) → direct", $$"""{ {{Models}}, "stages": [ {{mor}}, { "kind": "direct" } ] }"""),
-            new("mor+cache", "semantic cache, then the same mixture", $$"""{ {{Models}}, "stages": [ { "kind": "cache" }, {{mor}}, { "kind": "direct" } ] }"""),
+            new("mor-cache", "semantic cache, then the same mixture", $$"""{ {{Models}}, "stages": [ { "kind": "cache" }, {{mor}}, { "kind": "direct" } ] }"""),
         ];
     }
 
