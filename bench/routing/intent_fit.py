@@ -20,12 +20,13 @@ for name, model in INTENTS.items():
     train = [r["text"] for r in rows if r["split"] == "train" and r["intent"] == name]
     intents.append({"name": name, "examples": rng.sample(train, EXAMPLES), "threshold": 0.8, "model": model})
 
-config = json.load(open(sys.argv[3], encoding="utf-8"))
-config["routes"] = {"assistant": {"models": ["sim/cheap", "sim/strong"], "stages": [
-    {"kind": "intent", "encoder": "default", "intents": intents}, {"kind": "direct"}]}}
-config.pop("cache", None)
-config.pop("simulator", None)
-config["inference"]["encoders"]["default"]["path"] = os.path.abspath(sys.argv[4])
+config = {
+    "inference": {"encoders": {"default": {"path": os.path.abspath(sys.argv[3])}}},
+    "providers": [{"name": "sim", "baseUrl": "http://127.0.0.1:18081/v1",
+                   "models": [{"name": "cheap", "upstreamName": "sim-cheap"}, {"name": "strong", "upstreamName": "sim-strong"}]}],
+    "routes": {"assistant": {"models": ["sim/cheap", "sim/strong"], "stages": [
+        {"kind": "intent", "encoder": "default", "intents": intents}, {"kind": "direct"}]}},
+}
 os.makedirs(out, exist_ok=True)
 json.dump(config, open(os.path.join(out, "config.json"), "w"), indent=1)
 

@@ -106,7 +106,7 @@ internal static class CommandLine
           edgerouter check-config [--config FILE]          validate a config file and list every problem
           edgerouter check-config --print-default          print the embedded default config
           edgerouter replay [--per-benchmark N] [--only a,b]  compare routing techniques on labeled traffic with simulated upstreams
-          edgerouter fit --config FILE --route NAME --data FILE.jsonl [--precision P]
+          edgerouter fit --config FILE --route NAME --data FILE.jsonl [--precision P] [--evaluate]
                                                            tune a route's intent thresholds on labeled prompts
           edgerouter simulate --scenario FILE|--example    monthly cost of routing strategies (markdown or --json)
           edgerouter bench-encoder --model DIR             time a local encoder in this binary (tokens 16/32/64/128)

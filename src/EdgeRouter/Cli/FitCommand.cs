@@ -18,7 +18,7 @@ namespace EdgeRouter.Cli;
 /// </summary>
 internal static class FitCommand
 {
-    private const string UsageText = "usage: edgerouter fit --config FILE --route NAME --data FILE.jsonl [--precision 0.9]";
+    private const string UsageText = "usage: edgerouter fit --config FILE --route NAME --data FILE.jsonl [--precision 0.9] [--evaluate]";
 
     public static int Run(string[] args)
     {
@@ -88,6 +88,13 @@ internal static class FitCommand
             var samples = data.Select(d => new LabeledScores(matcher.Scores(PromptFeatures.OfText(d.Text)),
                 names.IndexOf(d.Label) is var label and >= 0 ? label : null)).ToList();
             var fits = IntentFitter.Fit(names, [.. settings.Intents.Select(i => i.Threshold)], samples, precision);
+            if (args.Contains("--evaluate"))
+            {
+                // Held-out data: report the configured thresholds and fit nothing.
+                Console.WriteLine(Evaluation(fits, data.Count, samples.Count(s => s.Label is null)));
+                return CommandLine.Ok;
+            }
+
             Console.WriteLine(Report(fits, data.Count, samples.Count(s => s.Label is null), precision));
             Console.WriteLine(Snippet(settings, fits));
             return CommandLine.Ok;
@@ -136,6 +143,21 @@ internal static class FitCommand
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {fit.Name} | {fit.Current.Support} | {fit.Current.Threshold:0.####} | {fit.Current.Precision:0.000} | {fit.Current.Recall:0.000} | {fit.Fitted.Threshold:0.####} | {fit.Fitted.Precision:0.000} | {fit.Fitted.Recall:0.000} | {(fit.MetTarget ? "yes" : "no (best F1)")} |");
+        }
+
+        return text.ToString();
+    }
+
+    internal static string Evaluation(IReadOnlyList<IntentFit> fits, int rows, int outOfScope)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{rows} labeled prompts ({outOfScope} out of scope); configured thresholds, nothing fitted");
+        text.AppendLine("| intent | support | threshold | precision | recall | recognised |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var fit in fits)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {fit.Name} | {fit.Current.Support} | {fit.Current.Threshold:0.####} | {fit.Current.Precision:0.000} | {fit.Current.Recall:0.000} | {fit.Current.Recognised} |");
         }
 
         return text.ToString();
