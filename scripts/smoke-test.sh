@@ -51,6 +51,17 @@ for header in x-request-id x-edgerouter-route x-edgerouter-model x-edgerouter-pr
   grep -qi "^$header:" "$work/headers" || fail "plain completion lacks $header"
 done
 echo "smoke: plain completion from $(grep -i '^x-edgerouter-model:' "$work/headers" | tr -d '\r' | cut -d' ' -f2)"
+grep -qi '^x-edgerouter-decision: {.*"name":"mor"' "$work/headers" || fail "auto route: no Mixture-of-Routers decision: $(cat "$work/headers")"
+json='{"model":"auto","response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"type":"object"}}},"messages":[{"role":"user","content":"Answer in JSON"}]}'
+curl -sS -D "$work/jheaders" -o /dev/null -H 'content-type: application/json' -H 'x-edgerouter-cache: off' -d "$json" "$base/v1/chat/completions"
+grep -qi '^x-edgerouter-model: sim/strong' "$work/jheaders" || fail "structured output was not routed to the strong model by the rule"
+for route in verified race; do
+  status=$(curl -sS -o "$work/$route" -D "$work/${route}headers" -w '%{http_code}' -H 'content-type: application/json' \
+    -d "{\"model\":\"$route\",\"messages\":[{\"role\":\"user\",\"content\":\"Which is larger, 9.11 or 9.9?\"}]}" "$base/v1/chat/completions")
+  [ "$status" = 200 ] || fail "$route route: HTTP $status $(cat "$work/$route")"
+  grep -qi '^x-edgerouter-decision: {.*"strategy"' "$work/${route}headers" || fail "$route route: no strategy in the decision"
+done
+echo "smoke: routed (rules, Mixture-of-Routers, cascade, speculative)"
 
 stream='{"model":"fast","stream":true,"messages":[{"role":"user","content":"Stream a greeting"}]}'
 curl -sSN -D "$work/sheaders" -o "$work/stream" -H 'content-type: application/json' -d "$stream" "$base/v1/chat/completions"
