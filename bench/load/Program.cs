@@ -13,7 +13,7 @@ if (options is null)
 {
     Console.Error.WriteLine("""
         usage: EdgeRouter.LoadTest --direct URL --direct-model NAME --gateway URL --model NAME
-                                   [--rate 200] [--duration 20] [--warmup 5] [--stream] [--label text]
+                                   [--rate 200] [--duration 20] [--warmup 5] [--stream] [--vary] [--label text]
         """);
     return 2;
 }
@@ -52,15 +52,19 @@ static async Task<Result> Run(string name, Uri url, string model, Options option
         AutomaticDecompression = DecompressionMethods.None,
     };
     using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
-    var body = Encoding.UTF8.GetBytes(
-        $$"""{"model":"{{model}}","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Summarise the benefits of an LLM routing gateway in two sentences."}]{{(options.Stream ? ",\"stream\":true" : "")}}}""");
+    // --vary makes every user message unique (a 32-token prompt with a request number), so a cache never hits and
+    // every request pays the whole smart path; otherwise every request repeats one prompt.
+    var counter = 0;
+    byte[] Body() => Encoding.UTF8.GetBytes(options.Vary
+        ? $$"""{"model":"{{model}}","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Request {{Interlocked.Increment(ref counter)}}: explain in two sentences why a routing gateway in front of several language model providers lowers cost while keeping answers good and latency low."}]{{(options.Stream ? ",\"stream\":true" : "")}}}"""
+        : $$"""{"model":"{{model}}","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Summarise the benefits of an LLM routing gateway in two sentences."}]{{(options.Stream ? ",\"stream\":true" : "")}}}""");
     var result = new Result(name);
-    await Phase(client, url, body, options.Rate, options.Warmup, options.Stream, null);
-    await Phase(client, url, body, options.Rate, options.Duration, options.Stream, result);
+    await Phase(client, url, Body, options.Rate, options.Warmup, options.Stream, null);
+    await Phase(client, url, Body, options.Rate, options.Duration, options.Stream, result);
     return result;
 }
 
-static async Task Phase(HttpClient client, Uri url, byte[] body, int rate, int seconds, bool stream, Result? result)
+static async Task Phase(HttpClient client, Uri url, Func<byte[]> body, int rate, int seconds, bool stream, Result? result)
 {
     var total = rate * seconds;
     var interval = Stopwatch.Frequency / (double)rate;
@@ -80,7 +84,7 @@ static async Task Phase(HttpClient client, Uri url, byte[] body, int rate, int s
             Thread.SpinWait(20);
         }
 
-        pending.Add(Send(client, url, body, stream, result));
+        pending.Add(Send(client, url, body(), stream, result));
     }
 
     await Task.WhenAll(pending);
@@ -163,7 +167,7 @@ internal sealed class Result(string name)
     }
 }
 
-internal sealed record Options(Uri Direct, string DirectModel, Uri Gateway, string Model, int Rate, int Duration, int Warmup, bool Stream, string Label)
+internal sealed record Options(Uri Direct, string DirectModel, Uri Gateway, string Model, int Rate, int Duration, int Warmup, bool Stream, string Label, bool Vary = false)
 {
     public static Options? Parse(string[] args)
     {
@@ -184,6 +188,7 @@ internal sealed record Options(Uri Direct, string DirectModel, Uri Gateway, stri
             int.Parse(Get("--duration") ?? "20", CultureInfo.InvariantCulture),
             int.Parse(Get("--warmup") ?? "5", CultureInfo.InvariantCulture),
             args.Contains("--stream"),
-            Get("--label") ?? "");
+            Get("--label") ?? "",
+            args.Contains("--vary"));
     }
 }

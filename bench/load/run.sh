@@ -2,7 +2,7 @@
 # Measures the gateway's added latency: the published AOT binary runs the simulator ("edgerouter sim") and the
 # gateway in front of it; the load generator sends the same requests at a fixed rate to the simulator directly
 # and through the gateway. Layout on a 2-core machine: gateway on CPU 1; simulator and load generator on CPU 0.
-#   bench/load/run.sh [rate] [duration-seconds]
+#   bench/load/run.sh [rate] [duration-seconds]      (SCENARIOS="smart --vary,smart" to run only some)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 rate="${1:-500}"
@@ -18,6 +18,7 @@ if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then cpu0=(taskset -c 
 for port in 18080 18100; do
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "run.sh: port $port is in use; stop what runs there first" >&2; exit 1; fi
 done
+rm -rf /tmp/edgerouter-load-cache # the smart route's cache starts empty
 "${cpu0[@]}" "$binary" sim --config bench/load/sim.json >/dev/null 2>&1 &
 sim=$!
 "${cpu1[@]}" "$binary" --config bench/load/gateway.json >/dev/null 2>&1 &
@@ -29,11 +30,16 @@ for _ in $(seq 1 100); do
 done
 
 echo "edgerouter $("$binary" version | cut -d' ' -f2), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
-for scenario in "instant" "instant --stream" "realistic --stream"; do
+# "smart" is the routed path (cache, rules, sticky, Mixture-of-Routers over the shipped head): with --vary every
+# prompt is new (cache miss: embed, lookup, head, mixture); without it every request after the first is a cache hit.
+scenarios=("instant" "instant --stream" "realistic --stream" "smart --vary" "smart")
+[ -n "${SCENARIOS:-}" ] && IFS=',' read -r -a scenarios <<< "$SCENARIOS"
+for scenario in "${scenarios[@]}"; do
   set -- $scenario
   model="$1"; shift
+  direct_model="$model"; [ "$model" = smart ] && direct_model=instant
   "${cpu0[@]}" dotnet artifacts/loadtest/EdgeRouter.LoadTest.dll \
-    --direct http://127.0.0.1:18080/v1/chat/completions --direct-model "$model" \
+    --direct http://127.0.0.1:18080/v1/chat/completions --direct-model "$direct_model" \
     --gateway http://127.0.0.1:18100/v1/chat/completions --model "$model" \
     --rate "$rate" --duration "$duration" --warmup 5 --label "$model $*" "$@"
 done

@@ -106,8 +106,7 @@ public sealed class CacheStage : IRouteStage
         float[] embedding = [];
         if (_encoder is not null && fingerprint.SemanticAllowed)
         {
-            embedding = new float[_encoder.Dimensions];
-            _encoder.Encode(fingerprint.LastUserText, embedding);
+            embedding = context.Embed(_encoder, fingerprint.LastUserText!);
         }
 
         var threshold = (float)(_settings.TenantThresholds.TryGetValue(context.Tenant, out var own) ? own : _settings.Threshold);

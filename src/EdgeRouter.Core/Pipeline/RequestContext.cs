@@ -14,6 +14,7 @@ public sealed class RequestContext
     private List<Func<CompletedExchange, ValueTask>>? _completionObservers;
     private List<KeyValuePair<string, string>>? _responseHeaders;
     private RoutingState? _routing;
+    private List<(string Encoder, string Text, float[] Vector)>? _embeddings;
     private TaskCompletionSource<TimeSpan>? _responseDeferred;
 
     /// <summary>Creates the context for one request.</summary>
@@ -48,6 +49,31 @@ public sealed class RequestContext
 
     /// <summary>True once a router or strategy has used <see cref="Routing"/>.</summary>
     public bool HasRouting => _routing is not null;
+
+    /// <summary>
+    /// The vector of <paramref name="text"/> from <paramref name="encoder"/>, computed once per request: the cache and
+    /// the routers embed the same last user message, and an encode is most of the smart path's time.
+    /// </summary>
+    public float[] Embed(ITextEncoder encoder, string text)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(text);
+        if (_embeddings is not null)
+        {
+            foreach (var (name, seen, vector) in _embeddings)
+            {
+                if (name == encoder.Name && seen == text)
+                {
+                    return vector;
+                }
+            }
+        }
+
+        var embedding = new float[encoder.Dimensions];
+        encoder.Encode(text, embedding);
+        (_embeddings ??= new(1)).Add((encoder.Name, text, embedding));
+        return embedding;
+    }
 
     /// <summary>The tenant of requests that name none.</summary>
     public const string DefaultTenant = "default";

@@ -14,7 +14,13 @@ public sealed class PromptFeatures
     private readonly Dictionary<string, float[]> _embeddings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, float[]> _predictions = new(StringComparer.Ordinal);
 
-    private PromptFeatures(string text) => Text = text;
+    private readonly RequestContext? _context;
+
+    private PromptFeatures(string text, RequestContext? context = null)
+    {
+        Text = text;
+        _context = context;
+    }
 
     /// <summary>The last user message's text parts joined by newlines; empty when the conversation does not end with a user message.</summary>
     public string Text { get; }
@@ -35,7 +41,7 @@ public sealed class PromptFeatures
             return features;
         }
 
-        features = new PromptFeatures(LastUserText(context.Request.LastUserContent.Slice(context.Request.Body.Span)));
+        features = new PromptFeatures(LastUserText(context.Request.LastUserContent.Slice(context.Request.Body.Span)), context);
         routing.Features = features;
         return features;
     }
@@ -47,6 +53,11 @@ public sealed class PromptFeatures
     public float[] Embedding(ITextEncoder encoder)
     {
         ArgumentNullException.ThrowIfNull(encoder);
+        if (_context is not null)
+        {
+            return _context.Embed(encoder, Text); // shared with the cache stage, which embeds the same text
+        }
+
         if (!_embeddings.TryGetValue(encoder.Name, out var vector))
         {
             vector = new float[encoder.Dimensions];
