@@ -39,6 +39,11 @@ public static partial class GatewayLog
         Message = "semantic cache: commit failed, retrying at the next interval")]
     public static partial void CacheCommitFailed(ILogger logger, Exception exception);
 
+    /// <summary>The cache store rejected a write; the entry is still served from memory until evicted.</summary>
+    [LoggerMessage(EventId = 16, EventName = "CacheWriteFailed", Level = LogLevel.Error,
+        Message = "cache: a write to the store failed; the entry is served from memory but will not survive a restart")]
+    public static partial void CacheWriteFailed(ILogger logger, Exception exception);
+
     /// <summary>The in-process simulator is serving.</summary>
     [LoggerMessage(EventId = 12, EventName = "SimulatorStarted", Level = LogLevel.Information,
         Message = "built-in simulator serving {Models} on {Url}")]

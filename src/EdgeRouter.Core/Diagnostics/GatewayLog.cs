@@ -2,7 +2,7 @@ namespace EdgeRouter.Diagnostics;
 
 /// <summary>
 /// Source-generated log messages of the gateway, split by area into partial files. Event ids are stable;
-/// the next free id is 16.
+/// the next free id is 17.
 /// </summary>
 public static partial class GatewayLog
 {

@@ -42,7 +42,9 @@ internal sealed class CacheHost : IAsyncDisposable
         }
 
         ICacheStore store = config.Directory is { } directory
-            ? FasterCacheStore.Open(Path.IsPathRooted(directory) ? directory : Path.GetFullPath(Path.Combine(baseDirectory, directory)))
+            ? new WriteBehindStore(
+                FasterCacheStore.Open(Path.IsPathRooted(directory) ? directory : Path.GetFullPath(Path.Combine(baseDirectory, directory))),
+                ex => GatewayLog.CacheWriteFailed(logger, ex))
             : new NullCacheStore();
         var cache = new SemanticCache(new SemanticCacheOptions
         {
