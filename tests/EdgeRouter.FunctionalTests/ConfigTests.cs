@@ -34,7 +34,9 @@ public class ConfigTests
             new EdgeRouter.Pipeline.StageRegistry(StageKinds.BuiltIn), _ => null);
 
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
-        Assert.Equal(["auto", "fast", "best"], result.Value.Config.Routes.Keys);
+        Assert.Equal(["auto", "verified", "race", "fast", "best"], result.Value.Config.Routes.Keys);
+        Assert.Equal(["cache", "rules", "sticky", "mor", "direct"], result.Value.Config.Routes["auto"].Stages.Select(s => s.Kind));
+        Assert.Contains("router", result.Value.Config.Inference!.Classifiers.Keys);
         Assert.NotNull(result.Value.Config.Simulator);
         Assert.Equal("default", result.Value.Config.Cache?.Encoder);
         Assert.Contains("default", result.Value.Config.Inference!.Encoders.Keys);
