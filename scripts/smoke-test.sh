@@ -86,10 +86,11 @@ case "$verdict" in "hit; similarity="*) ;; *) fail "reworded question was not a 
 echo "smoke: reworded question: $verdict"
 [ "$(ask best "$question" other-tenant)" = miss ] || fail "another tenant saw the cached answer"
 [ "$(ask best "What is the exchange rate for euros today?")" = miss ] || fail "a different question was served from the cache"
-curl -fsS "$base/v1/models" | grep -q '"id":"auto"' || fail "models"
+# Read whole bodies before grepping: grep -q stops early, and under pipefail curl's broken pipe would fail the check.
+curl -fsS "$base/v1/models" -o "$work/models" && grep -q '"id":"auto"' "$work/models" || fail "models"
 status=$(curl -sS -o "$work/bad" -w '%{http_code}' -H 'content-type: application/json' -d '{"model":"auto"}' "$base/v1/chat/completions")
 [ "$status" = 400 ] && grep -q '"missing_required_parameter"' "$work/bad" || fail "missing messages gave $status: $(cat "$work/bad")"
-curl -fsS "$base/metrics" | grep -q 'edgerouter_requests_total{route="auto"' || fail "metrics"
+curl -fsS "$base/metrics" -o "$work/metrics" && grep -q 'edgerouter_requests_total{route="auto"' "$work/metrics" || fail "metrics: $(head -c 300 "$work/metrics")"
 grep -q 'request .* route=auto' "$work/log" || fail "no decision log line"
 
 sleep 1.5 # one commit interval: what was acknowledged is now durable
