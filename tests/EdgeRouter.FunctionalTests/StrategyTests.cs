@@ -288,9 +288,12 @@ public sealed class StrategyTests
         using (var raced = await test.PostChatAsync(TestGateway.ChatBody("unsure", Question)))
         {
             await raced.Content.ReadAsStringAsync();
-            Assert.Equal("race", Decision(raced).GetProperty("strategy").GetString());
+            var decision = Decision(raced);
+            Assert.Equal("race", decision.GetProperty("strategy").GetString());
             Assert.Equal(2, test.Sim.Stats("sim-cheap").Requests);
-            Assert.Equal(1, test.Sim.Stats("sim-strong").Requests);
+            // The strong contestant was dispatched and lost; it may be aborted before the simulator even counts it.
+            Assert.Contains(decision.GetProperty("verdicts").EnumerateArray(), v =>
+                v.GetProperty("verifier").GetString() == "race" && v.GetProperty("model").GetString() == "sim/strong");
         }
     }
 
