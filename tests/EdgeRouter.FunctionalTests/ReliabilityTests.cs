@@ -25,7 +25,7 @@ public class ReliabilityTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("sim/cheap", Model(response));
         Assert.Equal(2, test.Sim.Stats("sim-cheap").Requests);
-        Assert.InRange(clock.Elapsed.TotalSeconds, 0.95, 2.5);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.95, 4.0); // waited the 1 s Retry-After; the upper bound leaves room for a loaded CI machine
         Assert.InRange(double.Parse(response.Headers.GetValues("x-edgerouter-overhead-ms").Single(), System.Globalization.CultureInfo.InvariantCulture), 0, 500);
     }
 
