@@ -142,44 +142,10 @@ public readonly record struct RequestFingerprint(ulong ContextHash, UInt128 Exac
             {
                 role = reader.GetString();
             }
-            else if (isContent && reader.TokenType == JsonTokenType.String)
+            else if (isContent)
             {
-                text.Append(reader.GetString());
-            }
-            else if (isContent && reader.TokenType == JsonTokenType.StartArray)
-            {
-                while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-                {
-                    string? type = null;
-                    string? partText = null;
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                    {
-                        var isType = reader.ValueTextEquals("type"u8);
-                        var isText = reader.ValueTextEquals("text"u8);
-                        reader.Read();
-                        if (isType && reader.TokenType == JsonTokenType.String)
-                        {
-                            type = reader.GetString();
-                        }
-                        else if (isText && reader.TokenType == JsonTokenType.String)
-                        {
-                            partText = reader.GetString();
-                        }
-                        else
-                        {
-                            reader.Skip();
-                        }
-                    }
-
-                    if (type == "text")
-                    {
-                        text.Append(text.Length > 0 ? "\n" : "").Append(partText);
-                    }
-                    else
-                    {
-                        plain = false;
-                    }
-                }
+                text.Append(MessageContent.ReadText(ref reader, out var textOnly));
+                plain &= textOnly;
             }
             else
             {

@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using EdgeRouter.Protocol;
 
 namespace EdgeRouter.Simulator;
 
@@ -220,7 +220,7 @@ internal sealed class AnswerScript
                     else if (reader.ValueTextEquals("content"u8))
                     {
                         reader.Read();
-                        content = ReadContent(ref reader);
+                        content = MessageContent.ReadText(ref reader, out _);
                     }
                     else
                     {
@@ -241,46 +241,6 @@ internal sealed class AnswerScript
         {
             return null;
         }
-    }
-
-    private static string? ReadContent(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType == JsonTokenType.String)
-        {
-            return reader.GetString();
-        }
-
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            reader.Skip();
-            return null;
-        }
-
-        var text = new StringBuilder();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                continue;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isText = reader.ValueTextEquals("text"u8);
-                reader.Read();
-                if (isText && reader.TokenType == JsonTokenType.String)
-                {
-                    text.Append(text.Length > 0 ? "\n" : "").Append(reader.GetString());
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-        }
-
-        return text.ToString();
     }
 
     /// <summary>A scripted answer with its per-entry sample counter.</summary>

@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Text.Json;
+using EdgeRouter.Protocol;
 
 namespace EdgeRouter.Simulator;
 
@@ -132,30 +132,7 @@ internal struct ChatRequestInfo
                 continue;
             }
 
-            long textBytes = 0;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isContent = reader.ValueTextEquals("content"u8);
-                reader.Read();
-                if (!isContent)
-                {
-                    reader.Skip();
-                }
-                else if (reader.TokenType == JsonTokenType.String)
-                {
-                    textBytes += TextLength(ref reader);
-                }
-                else if (reader.TokenType == JsonTokenType.StartArray)
-                {
-                    textBytes += ReadParts(ref reader);
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-
-            promptTokens += 3 + ((textBytes + 3) / 4);
+            promptTokens += PromptTokenEstimate.Message(ref reader);
             count++;
         }
 
@@ -173,54 +150,6 @@ internal struct ChatRequestInfo
         info.MessagesLength = (int)reader.BytesConsumed - start;
         info.PromptTokens = promptTokens;
         return null;
-    }
-
-    private static long ReadParts(ref Utf8JsonReader reader)
-    {
-        long textBytes = 0;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                continue;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isText = reader.ValueTextEquals("text"u8);
-                reader.Read();
-                if (isText && reader.TokenType == JsonTokenType.String)
-                {
-                    textBytes += TextLength(ref reader);
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-        }
-
-        return textBytes;
-    }
-
-    /// <summary>UTF-8 length of the current string once unescaped.</summary>
-    internal static int TextLength(ref Utf8JsonReader reader)
-    {
-        if (!reader.ValueIsEscaped)
-        {
-            return reader.ValueSpan.Length;
-        }
-
-        var rented = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
-        try
-        {
-            return reader.CopyString(rented);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
     }
 
     private static SimError? ReadStreamOptions(ref Utf8JsonReader reader, ref ChatRequestInfo info)

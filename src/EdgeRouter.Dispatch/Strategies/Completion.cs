@@ -40,7 +40,7 @@ public sealed class Completion
     /// <summary>Token usage: as reported, else estimated (see <see cref="UsageEstimated"/>).</summary>
     public TokenUsage Usage { get; init; }
 
-    /// <summary>True when <see cref="Usage"/> is the gateway's estimate (see <see cref="PromptTokenEstimate"/>), not the upstream's report.</summary>
+    /// <summary>True when <see cref="Usage"/> is the gateway's estimate (see <see cref="EdgeRouter.Protocol.PromptTokenEstimate"/>), not the upstream's report.</summary>
     public bool UsageEstimated { get; init; }
 
     /// <summary>USD cost at the model's prices; for a cancelled call, the cost so far (its estimated prompt).</summary>

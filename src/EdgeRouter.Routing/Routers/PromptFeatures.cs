@@ -1,4 +1,5 @@
 using System.Text;
+using EdgeRouter.Protocol;
 using System.Text.Json;
 using EdgeRouter.Pipeline;
 
@@ -96,46 +97,6 @@ public sealed class PromptFeatures
             return "";
         }
 
-        if (reader.TokenType == JsonTokenType.String)
-        {
-            return reader.GetString() ?? "";
-        }
-
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            return "";
-        }
-
-        var text = new StringBuilder();
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-        {
-            string? type = null;
-            string? partText = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isType = reader.ValueTextEquals("type"u8);
-                var isText = reader.ValueTextEquals("text"u8);
-                reader.Read();
-                if (isType && reader.TokenType == JsonTokenType.String)
-                {
-                    type = reader.GetString();
-                }
-                else if (isText && reader.TokenType == JsonTokenType.String)
-                {
-                    partText = reader.GetString();
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-
-            if (type == "text" && partText is not null)
-            {
-                text.Append(text.Length > 0 ? "\n" : "").Append(partText);
-            }
-        }
-
-        return text.ToString();
+        return MessageContent.ReadText(ref reader, out _);
     }
 }

@@ -1,7 +1,7 @@
 using System.Text;
-using EdgeRouter.Dispatch.Strategies;
+using EdgeRouter.Protocol;
 
-namespace EdgeRouter.Tests.Strategies;
+namespace EdgeRouter.Tests.Protocol;
 
 public class PromptTokenEstimateTests
 {
