@@ -2,7 +2,8 @@
 
 Rules enforced here (see models/README.md):
 - rows with split test / oos_test are returned only by the *eval* helpers, never by the *train* helpers;
-- router training uses router/mmlu.jsonl split train only; contaminated rows are dropped from router evaluation;
+- router training uses router/mmlu.jsonl split train only (model selection by cross-validation over it);
+  contaminated rows are dropped from router evaluation;
 - MRPC, SICK, twitter_url, injections_unlicensed (except as a labelled evaluation set), arena_hard, GSM8K and
   MT-Bench are never read for training;
 - Banking77 / SNIPS validation splits are carved out of train (10 % per intent, by a hash of the text), and the
@@ -96,6 +97,31 @@ class Data:
                 out["test"].append(row)
         caps = {"train": 800, "val": 300, "test": 400}
         return {k: self._cap(v, caps[k]) for k, v in out.items()}
+
+    def router(self) -> dict:
+        """Strong-vs-weak rows with both models' outcomes, for the router head: 'train' = every MMLU train row (the
+        only rows it is trained or tuned on; folds for cross-validation come from router_fold), and the evaluation
+        sets 'mmlu_test', 'gsm8k' (contaminated rows excluded) and 'mtbench' (first turn, mean judge scores).
+        Rows are (prompt, strong quality, weak quality, id, subject): quality is 1/0 correctness, or MT-Bench's
+        1-10 judge scores; subject is MMLU's (None elsewhere)."""
+        out = {"train": [], "mmlu_test": [], "gsm8k": [], "mtbench": []}
+        for r in self._read("router/mmlu.jsonl"):
+            row = (r["prompt"], float(r["strong_correct"]), float(r["weak_correct"]), r["id"], r["subject"])
+            if r["split"] == "train":
+                out["train"].append(row)
+            elif not r["contaminated"]:
+                out["mmlu_test"].append(row)
+        out["gsm8k"] = [(r["prompt"], float(r["strong_correct"]), float(r["weak_correct"]), r["id"], None)
+                        for r in self._read("router/gsm8k.jsonl") if not r["contaminated"]]
+        out["mtbench"] = [(r["turns"][0], float(r["strong_score"]), float(r["weak_score"]), r["id"], None)
+                          for r in self._read("router/mtbench.jsonl") if not r["contaminated"]]
+        caps = {"train": 1100, "mmlu_test": 400, "gsm8k": 300, "mtbench": 80}
+        return {k: self._cap(v, caps[k]) for k, v in out.items()}
+
+    @staticmethod
+    def router_fold(row_id: str, folds: int) -> int:
+        """Cross-validation fold of an MMLU train row (a hash of its id, so folds do not depend on row order)."""
+        return _h("router-cv|" + row_id) % folds
 
     def gsm8k_eval(self) -> list[tuple[str, int]]:
         """Evaluation only (never trained on); contaminated rows excluded."""

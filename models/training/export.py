@@ -20,6 +20,8 @@ one scale per row (Gather, Gather, Cast, Mul).
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import onnx
 import torch
@@ -97,6 +99,34 @@ def encoder_arrays(model: Encoder):
             "Wd": sd[p + "Wd.weight"].T.copy(),
         })
     return {"E": E.astype(np.float32), "layers": layers, "final_norm": sd["final_norm.weight"]}
+
+
+def encoder_arrays_from_onnx(path: str):
+    """(EncoderConfig, arrays) read back from an fp32 encoder graph written by build_encoder: the same arrays
+    encoder_arrays returns, so quant.ExportedForward reproduces the shipped encoder (fp32, or int8 emulated)
+    without the training checkpoint. The rotary tables are checked against rope_theta = 10000."""
+    from model import EncoderConfig
+    m = onnx.load(path)
+    w = {}
+    for init in m.graph.initializer:
+        base = re.sub(r"_\d+$", "", init.name)
+        w[base] = np.array(numpy_helper.to_array(init))
+    if "embed" not in w:
+        raise ValueError(f"{path}: not an fp32 encoder graph from build_encoder (no 'embed' initializer)")
+    layers = sorted(int(k[1:-6]) for k in w if re.fullmatch(r"l\d+_qkv_W", k))
+    vocab, hidden = w["embed"].shape
+    rows, heads3, dh = w["rope_cos"].shape
+    cfg = EncoderConfig(vocab_size=int(vocab), hidden=int(hidden), layers=len(layers), heads=int(heads3 // 3),
+                        intermediate=int(w["l0_wd_W"].shape[0]), max_len=int(rows - 1))
+    arrays = {"E": w["embed"].astype(np.float32), "final_norm": w[f"norm{len(layers)}"], "layers": []}
+    for i in layers:
+        arrays["layers"].append({"attn_norm": w[f"norm{i}"] if i > 0 else None, "Wqkv": w[f"l{i}_qkv_W"],
+                                 "Wo": w[f"l{i}_o_W"], "mlp_norm": w[f"l{i}_mlp_norm"], "Wi": w[f"l{i}_wi_W"],
+                                 "Wd": w[f"l{i}_wd_W"]})
+    C, _, _ = rotary_onnx_tables(cfg)
+    if not np.allclose(C, w["rope_cos"], atol=1e-6):
+        raise ValueError(f"{path}: rotary tables differ from rope_theta = {cfg.rope_theta}")
+    return cfg, arrays
 
 
 def rotary_onnx_tables(cfg):

@@ -28,15 +28,26 @@ class Head(nn.Module):
 def train_head(Xtr, ytr, n_labels, Xva=None, yva=None, metric=None, hidden=256, epochs=60, lr=3e-3, wd=1e-4,
                class_weight=None, batch=256, seed=0, input_noise=0.0):
     """AdamW with a cosine schedule; keeps the epoch with the best validation metric when a validation set is
-    given (metric(y, logits) -> higher is better), else the last epoch."""
+    given (metric(y, logits) -> higher is better), else the last epoch. ytr: class indices (integers), or for two
+    labels a float target in [0, 1] per row, the probability of label 1 (soft labels, e.g. 0.5 for "either")."""
     torch.manual_seed(seed)
     g = torch.Generator().manual_seed(seed)
     model = Head(Xtr.shape[1], n_labels, hidden)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=wd)
     n = Xtr.shape[0]
     steps = epochs * ((n + batch - 1) // batch)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(1, steps), pct_start=0.1)
-    yt = torch.as_tensor(ytr, dtype=torch.long)
+    # OneCycleLR divides by zero when its warm-up is under two steps; tiny runs (few rows, few epochs) get a longer
+    # warm-up share instead. Full runs (hundreds of steps) keep pct_start = 0.1.
+    steps = max(4, steps)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=max(0.1, 2.0 / steps))
+    ya = np.asarray(ytr)
+    if np.issubdtype(ya.dtype, np.floating):
+        if n_labels != 2:
+            raise ValueError("soft (float) targets need exactly two labels")
+        y1 = torch.as_tensor(ya, dtype=torch.float32)
+        yt = torch.stack([1 - y1, y1], dim=1)
+    else:
+        yt = torch.as_tensor(ya, dtype=torch.long)
     w = None if class_weight is None else torch.as_tensor(class_weight, dtype=torch.float32)
     best = (-1e9, -1, None)
     for ep in range(epochs):

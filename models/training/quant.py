@@ -17,10 +17,11 @@ from export import encoder_arrays, quantize_columns, quantize_rows, rotary_onnx_
 
 
 class ExportedForward:
-    def __init__(self, model, int8: bool):
-        cfg = model.cfg
+    def __init__(self, model, int8: bool, arrays=None):
+        """model: the training Encoder, or (with arrays from export.encoder_arrays_from_onnx) its EncoderConfig."""
+        cfg = model if arrays is not None else model.cfg
         self.cfg, self.int8 = cfg, int8
-        a = encoder_arrays(model)
+        a = arrays if arrays is not None else encoder_arrays(model)
         t = lambda x: torch.from_numpy(np.ascontiguousarray(x))
         if int8:
             q, s = quantize_rows(a["E"])

@@ -7,6 +7,8 @@ OUT="$(mktemp -d -t edgerouter-models-smoke-XXXXXX)"
 WORK="$(mktemp -d -t edgerouter-models-smoke-work-XXXXXX)"
 trap 'rm -rf "$OUT" "$WORK"' EXIT
 bash "$HERE/train.sh" --tiny --out "$OUT" --work "$WORK" "$@"
+# The router head alone, retrained on the encoder just written (what ships router-head/ on the shipped encoder).
+bash "$HERE/train.sh" --tiny --router-head-only --out "$OUT" --work "$WORK"
 /usr/bin/python3 - "$OUT" <<'PY'
 import hashlib, json, os, sys
 import onnx
@@ -26,7 +28,7 @@ if "calibration" in metrics["stsb"]:
     enc += ["calibration.json", "idf_char.json"]
 for f in enc:
     need(f"edgerouter-encoder/{f}")
-heads = {"router-head": ["weak_ok", "needs_strong"], "clinc150-head": None, "banking77-head": None,
+heads = {"router-head": None, "clinc150-head": None, "banking77-head": None,
          "snips-head": None, "injection-head": ["benign", "injection"]}
 for h, labels in heads.items():
     for f in ("head.onnx", "head.json", "README.md"):
@@ -42,6 +44,15 @@ for h, labels in heads.items():
         fails.append(f"{h}/head.onnx io names")
     if m.graph.output[0].type.tensor_type.shape.dim[1].dim_value != len(hj["labels"]):
         fails.append(f"{h}/head.onnx label count")
+rh = json.load(open(os.path.join(out, "router-head", "head.json")))["labels"]
+if rh[1] != "needs_strong" or rh[0] not in ("weak_ok", "no_gain"):
+    fails.append(f"router-head/head.json labels {rh}")
+oof = json.load(open(need("router-head-oof.json")))
+if oof["rows"] != len(oof["pNeedsStrong"]) or not all(0 <= x <= 1 for x in oof["pNeedsStrong"]):
+    fails.append("router-head-oof.json content")
+rm = metrics["heads"]["router-head"]
+if not rm["cv"] or rm["label"] not in ("weak_wrong", "gain", "net_gain") or "router-head-only" not in metrics["stages_seconds"]:
+    fails.append("router-head metrics (cross-validation table, label, router-head-only run)")
 need("clinc150-head/calibration.json")
 ej = json.load(open(os.path.join(out, "edgerouter-encoder", "encoder.json")))
 if set(ej) != {"model", "tokenizer", "maxTokens", "pooling", "normalize", "inputs", "output"}:

@@ -29,6 +29,7 @@ from train_encoder import mlm_pretrain, similarity_train, embed_texts, sts_spear
 from export import build_encoder, build_head  # noqa: E402
 from quant import ExportedForward, embed_with  # noqa: E402
 from heads import train_head, predict, softmax  # noqa: E402
+import router as RT  # noqa: E402
 import cards  # noqa: E402
 
 # Full-run settings. The step counts are fixed so that a run is reproducible; on this project's 2-core machine
@@ -176,6 +177,11 @@ def main():
     ap.add_argument("--no-ort-check", action="store_true")
     ap.add_argument("--cards-only", action="store_true",
                     help="rewrite the model cards and manifest.json from training/metrics.json, nothing else")
+    ap.add_argument("--router-label", default="auto", choices=("auto",) + RT.LABELS,
+                    help="the router head's training label; auto (default): chosen by cross-validation on MMLU train")
+    ap.add_argument("--router-head-only", action="store_true",
+                    help="retrain only router-head/ on the encoder already in --out (its model.onnx), then rewrite "
+                         "the cards, training/metrics.json and manifest.json")
     args = ap.parse_args()
 
     if args.cards_only:
@@ -184,6 +190,9 @@ def main():
             M = json.load(f)
         cards.write_all(out, M, tiny=M.get("tiny", False))
         write_manifest(out, print)
+        return
+    if args.router_head_only:
+        router_head_only(args)
         return
     S = TINY if args.tiny else FULL
     torch.set_num_threads(args.threads)
@@ -307,8 +316,7 @@ def main():
         sets = {}
         for name in ("clinc150", "banking77", "snips"):
             sets[name] = D.intents(name)
-        mm = D.mmlu()
-        gsm = D.gsm8k_eval()
+        mm = {"train": D.mmlu()["train"]}  # benign texts for the injection head; the router head embeds its own
         inj_lic = D.injections_licensed()
         inj_unl = D.injections_unlicensed_test()
         text_lists = {}
@@ -317,7 +325,6 @@ def main():
                 text_lists[f"{name}/{k}"] = [t for t, _ in rows]
         for k, rows in mm.items():
             text_lists[f"mmlu/{k}"] = [t for t, _, _ in rows]
-        text_lists["gsm8k"] = [t for t, _ in gsm]
         text_lists["inj_lic"] = inj_lic
         text_lists["inj_unl"] = [t for t, _ in inj_unl]
         for k in ("train", "val", "test"):
@@ -354,7 +361,8 @@ def main():
         M["heads"]["clinc150-head"] = head_intents("clinc150", sets["clinc150"], E, out, S, log, oos=True)
         M["heads"]["banking77-head"] = head_intents("banking77", sets["banking77"], E, out, S, log)
         M["heads"]["snips-head"] = head_intents("snips", sets["snips"], E, out, S, log)
-        M["heads"]["router-head"] = head_router(mm, gsm, E, out, S, log)
+        M["heads"]["router-head"] = head_router(D.router(), router_embed(enc, model, fwd8), out, S, log,
+                                                args.router_label, router_oof_path(out, args.tiny))
         M["heads"]["injection-head"] = head_injection(benign_keys, text_lists, inj_unl, E, out, S, log)
 
     # 8. int8 decision, reference file ---------------------------------------------------------------------------
@@ -528,47 +536,142 @@ def head_intents(name, sp, E, out, S, log, oos=False):
     return res
 
 
-def head_router(mm, gsm, E, out, S, log):
+def router_oof_path(out, tiny):
+    """Where the router head's out-of-fold probabilities go: beside metrics.json (training/, not shipped)."""
+    folder = out if tiny else os.path.join(out, "training")
+    os.makedirs(folder, exist_ok=True)
+    return os.path.join(folder, "router-head-oof.json")
+
+
+def router_embed(enc, model, fwd8, fwd32=None):
+    """embed(texts, int8) for the router head: fp32 from the training model (or its exported graph), int8 as the
+    int8 graph computes it. No cache keyed by object identity: every list is embedded once per precision."""
+    def embed(texts, int8):
+        seqs = [enc(t) for t in texts]
+        if int8:
+            return embed_with(fwd8, seqs)
+        return embed_with(fwd32, seqs) if fwd32 is not None else embed_texts(model, seqs)
+    return embed
+
+
+def router_head_only(args):
+    """--router-head-only: retrains router-head/ on the shipped encoder (read back from its fp32 graph, so the
+    embeddings are exactly the shipped encoder's), then updates training/metrics.json, the cards and the manifest.
+    Every other model is left as it is."""
+    from export import encoder_arrays_from_onnx
+    out = os.path.abspath(args.out)
+    torch.set_num_threads(args.threads)
+    random.seed(0)
+    np.random.seed(0)
+    torch.manual_seed(0)
+    work = args.work or tempfile.mkdtemp(prefix="edgerouter-train-")
+    os.makedirs(work, exist_ok=True)
+    log = Log(os.path.join(work, "train.log"))
+    metrics_path = os.path.join(out, "metrics.json") if args.tiny else os.path.join(out, "training", "metrics.json")
+    with open(metrics_path, encoding="utf-8") as f:
+        M = json.load(f)
+    S = M["settings"]
+    enc_dir = os.path.join(out, ENCODER)
+    cfg, arrays = encoder_arrays_from_onnx(os.path.join(enc_dir, "model.onnx"))
+    wp = T.WordPiece.from_file(os.path.join(enc_dir, "vocab.txt"))
+    enc = lambda t: wp.encode(t, max_tokens=cfg.max_len)  # noqa: E731
+    fwd32, fwd8 = ExportedForward(cfg, False, arrays), ExportedForward(cfg, True, arrays)
+    with open(os.path.join(enc_dir, "reference.jsonl"), encoding="utf-8") as f:
+        refs = [json.loads(line) for line in f]
+    got = embed_with(fwd32, [r["ids"] for r in refs]).numpy()
+    worst = min(float(g @ np.array(r["embedding"])) for g, r in zip(got, refs))
+    log(f"router-head only: encoder {cfg} read from {enc_dir}/model.onnx; min cosine to reference.jsonl {worst:.6f}")
+    if worst < 0.9999:
+        raise SystemExit("the encoder read back from model.onnx does not reproduce reference.jsonl")
+    D = Data(os.path.abspath(args.data), tiny=args.tiny)
+    with log.stage("router-head"):
+        M["heads"]["router-head"] = head_router(D.router(), router_embed(enc, None, fwd8, fwd32), out, S, log,
+                                                args.router_label, router_oof_path(out, args.tiny))
+    deltas = int8_deltas(M)
+    M["int8"]["worst_drop_points"], M["int8"]["per_metric"] = deltas["worst"], deltas["per_metric"]
+    if deltas["worst"] > 1.0 and M["int8"]["shipped"]:
+        log(f"warning: int8 now drops a metric by {deltas['worst']:.2f} points (> 1); the int8 encoder stays shipped")
+    for fn in sorted(os.listdir(os.path.join(out, "router-head"))):
+        p = os.path.join(out, "router-head", fn)
+        if os.path.isfile(p):
+            M["sizes"][f"router-head/{fn}"] = os.path.getsize(p)
+    M.setdefault("stages_seconds", {})["router-head-only"] = log.stages["router-head"]
+    cards.write_all(out, M, tiny=args.tiny)
+    write_json(metrics_path, M)
+    write_manifest(out, log)
+    log(f"done in {time.time() - log.t0:.0f}s")
+
+
+def write_router_oof(path, rows, p, label, log):
+    """Out-of-fold P(needs_strong) for every MMLU train row, in file order, for edgerouter calibrate (see router.py)."""
+    ids = [r[3] for r in rows]
+    write_json(path, {
+        "description": "Out-of-fold P(needs_strong) of router-head for every router/mmlu.jsonl split-train row, in file "
+                       "order: each row scored by the same configuration trained on the other folds (folds by a hash "
+                       "of the id, as in the cross-validation), on the int8 encoder. edgerouter calibrate fits the "
+                       "combiner, the threshold and the quality calibration on these rather than on the shipped "
+                       "head's in-sample probabilities, which overfit the rows it was trained on.",
+        "label": label, "rows": len(rows), "folds": RT.FOLDS, "encoder": "int8 (emulated)",
+        "idsSha256": hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest(),
+        "pNeedsStrong": [round(float(x), 6) for x in p]})
+    log(f"router: out-of-fold probabilities of {len(rows)} training rows -> {path}")
+
+
+def head_router(R, embed, out, S, log, label_option="auto", oof_path=None):
+    """Router head (see router.py): candidates (label x head shape x weight decay) compared by 5-fold
+    cross-validation on MMLU train (folds by a hash of the row id), the best refitted on every MMLU train row.
+    Evaluation rows are embedded and scored only after that. embed(texts, int8) -> [n, dim] embeddings."""
     folder = os.path.join(out, "router-head")
     os.makedirs(folder, exist_ok=True)
-    y = {k: np.array([r[1] for r in mm[k]]) for k in mm}
-    ygsm = np.array([r[1] for r in gsm])
-    auc = lambda yy, z: LX.roc_auc(yy, z[:, 1] - z[:, 0])  # noqa: E731
-    best = None
-    for hidden in (0, 256):
-        for wd in (1e-4, 1e-2):
-            h, (score, ep) = train_head(E["fp32"]["mmlu/train"], y["train"], 2, E["fp32"]["mmlu/val"], y["val"],
-                                        auc, hidden=hidden, epochs=max(5, S["head_epochs"] // 2), wd=wd,
-                                        lr=1e-3)
-            log(f"router: hidden={hidden} wd={wd} val AUC {score:.4f} (epoch {ep})")
-            if best is None or score > best[0]:
-                best = (score, hidden, wd, h)
-    _, hidden, wd, head = best
-    res = {"hidden": hidden, "weight_decay": wd, "train_rows": int(len(y["train"])),
-           "positive_rate_train": float(y["train"].mean())}
-    for v in ("fp32", "int8"):
-        res[v] = {"mmlu_val_auc": auc(y["val"], predict(head, E[v]["mmlu/val"])),
-                  "mmlu_test_auc": auc(y["test"], predict(head, E[v]["mmlu/test"])),
-                  "gsm8k_auc": auc(ygsm, predict(head, E[v]["gsm8k"]))}
-    # baselines: TF-IDF LR, and the per-subject prior (weak-model error rate per subject on MMLU train)
-    tr = [(t, l) for t, l, _ in mm["train"]]
-    bl, l2, _ = LX.tfidf_logreg(tr, [(t, l) for t, l, _ in mm["val"]],
-                                {"val": [(t, l) for t, l, _ in mm["val"]],
-                                 "test": [(t, l) for t, l, _ in mm["test"]], "gsm8k": gsm},
-                                metric=auc, l2_grid=(1e-4, 3e-4, 1e-3))
-    prior = {}
-    for _, l, s in mm["train"] + mm["val"]:
-        prior.setdefault(s, []).append(l)
-    overall = float(np.mean([l for _, l, _ in mm["train"]]))
-    pr = lambda rows: np.array([np.mean(prior.get(s, [overall])) for _, _, s in rows])  # noqa: E731
-    res["baseline_tfidf_logreg"] = {"l2": l2, "mmlu_val_auc": auc(y["val"], bl["val"]),
-                                    "mmlu_test_auc": auc(y["test"], bl["test"]), "gsm8k_auc": auc(ygsm, bl["gsm8k"])}
-    res["baseline_subject_prior"] = {"mmlu_test_auc": LX.roc_auc(y["test"], pr(mm["test"])),
-                                     "gsm8k_auc": None}
+    rows = R["train"]
+    X = embed([r[0] for r in rows], False)
+    fold = np.array([Data.router_fold(r[3], RT.FOLDS) for r in rows])
+    labels = RT.LABELS if label_option == "auto" else (label_option,)
+    table = RT.cross_validate(X, rows, fold, S, log, labels=labels)
+    best = max(table, key=lambda r: r["cv_apgr"])
+    label = best["label"]
+    strong, weak = np.array([r[1] for r in rows]), np.array([r[2] for r in rows])
+    y = RT.target(label, strong, weak)
+    head, _ = train_head(X, y, 2, hidden=best["hidden"], epochs=best["epochs"], lr=best["lr"],
+                         wd=best["weight_decay"])
+    res = {"label": label, "labels": [RT.NEGATIVE[label], "needs_strong"], "meaning": RT.MEANING[label],
+           "label_option": label_option, "hidden": best["hidden"], "weight_decay": best["weight_decay"],
+           "epochs": best["epochs"], "lr": best["lr"], "train_rows": len(rows), "folds": RT.FOLDS,
+           "target_mean_train": float(np.mean(y)), "gain_rate_train": float(np.mean(RT.target("gain", strong, weak))),
+           "cv": table, "chosen": best}
+    # Out-of-fold probabilities of the chosen configuration (the cross-validation's fold models, refitted with the
+    # same seed), scored on the int8 encoder as the gateway would score rows the head never saw.
+    X8 = embed([r[0] for r in rows], True)
+    oof = np.zeros(len(rows))
+    for k in range(RT.FOLDS):
+        tr, te = np.nonzero(fold != k)[0], np.nonzero(fold == k)[0]
+        h, _ = train_head(X[tr], y[tr], 2, hidden=best["hidden"], epochs=best["epochs"], lr=best["lr"],
+                          wd=best["weight_decay"])
+        oof[te] = RT.head_score(predict(h, X8[te]))
+    res["oof_apgr_int8"] = RT.apgr(oof, strong, weak)
+    if oof_path:
+        write_router_oof(oof_path, rows, oof, label, log)
+    log(f"router: chose label={label} hidden={best['hidden']} wd={best['weight_decay']} epochs={best['epochs']} "
+        f"(CV APGR {best['cv_apgr']:.4f})")
     build_head(head.export_layers(), os.path.join(folder, "head.onnx"), "router_head")
     write_json(os.path.join(folder, "head.json"), {"model": "head.onnx", "input": "embedding", "output": "logits",
-                                                   "labels": ["weak_ok", "needs_strong"], "activation": "softmax"})
-    log(f"router: {json.dumps(res)}")
+                                                   "labels": res["labels"], "activation": "softmax"})
+    # Held-out metrics, after every choice above is fixed.
+    sets = {"mmlu_test": "correct", "gsm8k": "correct", "mtbench": "score"}
+    for v in ("fp32", "int8"):
+        res[v] = {k: RT.evaluate(RT.head_score(predict(head, embed([r[0] for r in R[k]], v == "int8"))), R[k], q)
+                  for k, q in sets.items()}
+    # Baselines needing no model: prompt length (estimated tokens, UTF-8 bytes / 4) and, on MMLU only, the
+    # training rate of the gain label per subject.
+    tokens = lambda rs: np.array([(len(r[0].encode("utf-8")) + 3) // 4 for r in rs], np.float64)  # noqa: E731
+    res["baseline_length"] = {k: RT.evaluate(tokens(R[k]), R[k], q) for k, q in sets.items()}
+    gain = RT.target("gain", strong, weak)
+    rate = {}
+    for r, g in zip(rows, gain):
+        rate.setdefault(r[4], []).append(g)
+    prior = np.array([np.mean(rate.get(r[4], [gain.mean()])) for r in R["mmlu_test"]])
+    res["baseline_subject_prior_gain"] = {"mmlu_test": RT.evaluate(prior, R["mmlu_test"], "correct")}
+    log(f"router: {json.dumps({k: v for k, v in res.items() if k != 'cv'})}")
     return res
 
 
@@ -651,8 +754,8 @@ def int8_deltas(M):
             if h["fp32"]["test"][k] is not None:
                 per[f"{name}/{k}"] = (h["fp32"]["test"][k] - h["int8"]["test"][k]) * 100
     r = M["heads"]["router-head"]
-    for k in ("mmlu_test_auc", "gsm8k_auc"):
-        per[f"router-head/{k}"] = (r["fp32"][k] - r["int8"][k]) * 100
+    for k in ("mmlu_test", "gsm8k"):
+        per[f"router-head/{k}_apgr"] = (r["fp32"][k]["apgr"] - r["int8"][k]["apgr"]) * 100
     i = M["heads"]["injection-head"]
     per["injection-head/cv_f1"] = (i["fp32"]["cv_licensed"]["f1"] - i["int8"]["cv_licensed"]["f1"]) * 100
     per = {k: round(v, 3) for k, v in per.items()}

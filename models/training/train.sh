@@ -3,6 +3,10 @@
 #   --tiny   whole pipeline on a tiny data subset with a tiny model (~1-2 minutes), for the CI smoke test;
 #            writes to --out (default: a new temp dir), never over the shipped artifacts.
 #   --data   the shared datasets (default: ../shared/data relative to the repository root).
+#   --router-head-only   retrain only router-head/ on the encoder already in --out (default models/), then rewrite
+#            the model cards, training/metrics.json and manifest.json (~25 minutes, most of it embedding).
+#   --router-label L     the router head's label: auto (default: chosen by cross-validation on MMLU train),
+#            weak_wrong, gain or net_gain (see router.py).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"

@@ -10,14 +10,18 @@ namespace EdgeRouter.Routing.Evaluation;
 /// </summary>
 public sealed class RouterTrainingSet
 {
-    internal RouterTrainingSet(IReadOnlyList<RouterSample> samples, bool[] strongCorrect, bool[] weakCorrect)
+    internal RouterTrainingSet(IReadOnlyList<string> ids, IReadOnlyList<RouterSample> samples, bool[] strongCorrect, bool[] weakCorrect)
     {
+        Ids = ids;
         Samples = samples;
         StrongCorrect = strongCorrect;
         WeakCorrect = weakCorrect;
         NeedsStrong = [.. weakCorrect.Select(w => !w)];
         StrongFixes = [.. strongCorrect.Zip(weakCorrect, (s, w) => s && !w)];
     }
+
+    /// <summary>Each row's <c>id</c>, in file order.</summary>
+    public IReadOnlyList<string> Ids { get; }
 
     /// <summary>The training prompts, each with its MMLU subject.</summary>
     public IReadOnlyList<RouterSample> Samples { get; }
@@ -116,6 +120,7 @@ public sealed class RouterData
 
         var train = mmlu.Where(r => r.Row.Split == "train").Select(r => r.Row).ToList();
         var trainingSet = new RouterTrainingSet(
+            [.. train.Select(r => r.Id)],
             [.. train.Select(r => new RouterSample(r.Prompt, r.Subject))],
             [.. train.Select(r => r.StrongCorrect)],
             [.. train.Select(r => r.WeakCorrect)]);

@@ -5,6 +5,8 @@ namespace EdgeRouter.Routing.Evaluation;
 /// <summary>A row of <c>router/mmlu.jsonl</c>.</summary>
 internal sealed record MmluRow
 {
+    public required string Id { get; init; }
+
     public required string Split { get; init; }
 
     public required string Subject { get; init; }

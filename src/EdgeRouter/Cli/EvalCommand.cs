@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using EdgeRouter.Routing.Evaluation;
+using EdgeRouter.Routing.Learned;
 
 namespace EdgeRouter.Cli;
 
@@ -12,18 +13,23 @@ namespace EdgeRouter.Cli;
 internal static class EvalCommand
 {
     public const string UsageText =
-        "usage: edgerouter eval [--data DIR] [--out DIR] [--models DIR] [--routers LIST] [--onnxruntime PATH]\n" +
+        "usage: edgerouter eval [--data DIR] [--out DIR] [--models DIR] [--learned FILE] [--routers LIST] [--onnxruntime PATH]\n" +
         "  --data DIR      shared data folder with router/ (default ../shared/data)\n" +
         "  --out DIR       where report.md, curves.csv and the SVGs go (default bench/router-eval)\n" +
         "  --models DIR    folder with edgerouter-encoder/ and router-head/ (default ./models, else next to the binary)\n" +
-        "  --routers LIST  routers to evaluate, comma-separated (default: all of learned, tfidf-lr, subject-prior,\n" +
-        "                  length, tfidf-lr-gain, subject-prior-gain, random)";
+        "  --learned FILE  the learned router's settings: its route stage object, e.g. {\"kind\":\"learned\",\n" +
+        "                  \"threshold\":0.4,\"combine\":{\"head\":1,\"logTokens\":0.2,\"bias\":-2}} (default\n" +
+        "                  bench/router-eval/learned.json when it exists, else the head alone)\n" +
+        "  --routers LIST  routers to evaluate, comma-separated (default: all of learned, learned-head, tfidf-lr,\n" +
+        "                  subject-prior, length, tfidf-lr-gain, subject-prior-gain, random)";
 
     /// <summary>
-    /// Every router, in report order. The <c>-gain</c> baselines train on the other label, "strong right and weak
-    /// wrong", to show how much the router head's label ("weak wrong") costs.
+    /// Every router, in report order. <c>learned</c> is the gateway's router with the settings file (the head combined
+    /// with the prompt's length when the settings have <c>combine</c>); <c>learned-head</c> is the same router without
+    /// <c>combine</c>, the head alone. The baselines train on "weak wrong" (the first head's label) and, as
+    /// <c>-gain</c>, on "strong right and weak wrong".
     /// </summary>
-    private static readonly string[] AllRouters = ["learned", "tfidf-lr", "subject-prior", "length", "tfidf-lr-gain", "subject-prior-gain", "random"];
+    private static readonly string[] AllRouters = ["learned", "learned-head", "tfidf-lr", "subject-prior", "length", "tfidf-lr-gain", "subject-prior-gain", "random"];
 
     /// <summary>APGR (10-bin) targets of the learned router.</summary>
     private static readonly Dictionary<string, double> Targets = new() { ["mmlu"] = 0.65, ["gsm8k"] = 0.55, ["mt-bench"] = 0.55 };
@@ -36,7 +42,7 @@ internal static class EvalCommand
             return CommandLine.Ok;
         }
 
-        string[] options = ["--data", "--out", "--models", "--routers", "--onnxruntime"];
+        string[] options = ["--data", "--out", "--models", "--learned", "--routers", "--onnxruntime"];
         var unknown = CommandLine.Unknown(args, options).FirstOrDefault();
         if (unknown is not null)
         {
@@ -72,15 +78,16 @@ internal static class EvalCommand
         }
 
         var modelsDirectory = LearnedRouterModels.ResolveDirectory(values["--models"]);
-        if (routers.Contains("learned") && LearnedRouterModels.Missing(modelsDirectory) is { } missing)
+        var usesModels = routers.Any(r => r.StartsWith("learned", StringComparison.Ordinal));
+        if (usesModels && LearnedRouterModels.Missing(modelsDirectory) is { } missing)
         {
-            return Usage($"{missing}; pass --models DIR, or leave 'learned' out of --routers");
+            return Usage($"{missing}; pass --models DIR, or leave learned and learned-head out of --routers");
         }
 
         var outDirectory = Path.GetFullPath(values["--out"] ?? Path.Combine("bench", "router-eval"));
         try
         {
-            return Evaluate(args, dataDirectory, modelsDirectory, values["--onnxruntime"], outDirectory, routers);
+            return Evaluate(args, dataDirectory, modelsDirectory, values["--onnxruntime"], values["--learned"], outDirectory, routers);
         }
         catch (Exception ex) when (RouterCommandErrors.IsExpected(ex))
         {
@@ -89,7 +96,7 @@ internal static class EvalCommand
         }
     }
 
-    private static int Evaluate(string[] args, string dataDirectory, string modelsDirectory, string? onnxRuntime, string outDirectory, string[] routers)
+    private static int Evaluate(string[] args, string dataDirectory, string modelsDirectory, string? onnxRuntime, string? learnedSettings, string outDirectory, string[] routers)
     {
         var started = Stopwatch.GetTimestamp();
         var data = RouterData.Load(dataDirectory);
@@ -105,9 +112,15 @@ internal static class EvalCommand
                 var built = Stopwatch.GetTimestamp();
                 switch (router)
                 {
-                    case "learned":
-                        learned = LearnedRouterModels.Load(modelsDirectory, onnxRuntime);
-                        scorers.Add([learned.Scorer]);
+                    case "learned" or "learned-head":
+                        learned ??= LearnedRouterModels.Load(modelsDirectory, onnxRuntime);
+                        var settings = LearnedRouterModels.LoadSettings(learnedSettings, out var source);
+                        if (router == "learned-head")
+                        {
+                            settings = settings with { Combine = null };
+                        }
+
+                        scorers.Add([learned.Scorer(router, settings, LearnedDescription(router, settings, source))]);
                         break;
                     case "tfidf-lr" or "tfidf-lr-gain":
                         var gain = router.EndsWith("-gain", StringComparison.Ordinal);
@@ -178,6 +191,17 @@ internal static class EvalCommand
         {
             learned?.Dispose();
         }
+    }
+
+    /// <summary>What a learned row scores: the settings it was built from and what its score is.</summary>
+    private static string LearnedDescription(string router, LearnedRouterSettings settings, string source)
+    {
+        var models = $"shipped encoder ({LearnedRouterModels.EncoderFolder}, int8) + head ({LearnedRouterModels.HeadFolder}) loaded as the gateway's LocalModels";
+        var score = settings.Combine is { } c
+            ? Invariant($"score = σ({c.Head:0.####} · logit(p_head) + {c.LogTokens:0.####} · ln(1 + estimated tokens) + {c.Bias:0.####}), p_head = P({settings.Label})")
+            : $"score = p_head = P({settings.Label})";
+        var origin = router == "learned-head" ? $"the settings of `learned` ({source}) without `combine`" : $"settings {source}";
+        return $"`LearnedRouter.Score` of the gateway's `learned` router; {models}; {origin}: `{LearnedRouterSettingsFile.ToStageJson(settings)}`; {score} (τ does not enter the curves, which sweep every threshold)";
     }
 
     /// <summary>Where the prior sends benchmarks without subjects: their most common nearest subjects.</summary>

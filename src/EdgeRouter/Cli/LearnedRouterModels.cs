@@ -1,29 +1,38 @@
 using EdgeRouter.Configuration;
 using EdgeRouter.Inference;
+using EdgeRouter.Pipeline;
 using EdgeRouter.Routing.Evaluation;
+using EdgeRouter.Routing.Learned;
 
 namespace EdgeRouter.Cli;
 
 /// <summary>
 /// The shipped learned router as the gateway loads it: <see cref="LocalModels"/> built from an inference config with
 /// the encoder (int8 graph preferred, as the embedded default) as <c>default</c> and the router head as
-/// <c>router</c>, scored through <see cref="ClassifierScorer"/>. Shared by <c>eval</c> and <c>calibrate</c>.
+/// <c>router</c>; routers are built from <c>learned</c> stage settings with <see cref="LearnedRouter.Create"/> and
+/// scored through <see cref="LearnedRouter.Score"/>, the gateway's code path. Shared by <c>eval</c> and <c>calibrate</c>.
 /// </summary>
 internal sealed class LearnedRouterModels : IDisposable
 {
     public const string EncoderFolder = "edgerouter-encoder";
     public const string HeadFolder = "router-head";
 
+    /// <summary>Where <c>eval</c> and <c>calibrate</c> look for the learned router's settings when not told (from the repository root).</summary>
+    public static readonly string DefaultSettingsPath = Path.Combine("bench", "router-eval", "learned.json");
+
     private readonly LocalModels _models;
 
-    private LearnedRouterModels(LocalModels models, ClassifierScorer scorer, string directory)
+    private LearnedRouterModels(LocalModels models, ITextEncoder encoder, ITextClassifier head, string directory)
     {
         _models = models;
-        Scorer = scorer;
+        Encoder = encoder;
+        Head = head;
         Directory = directory;
     }
 
-    public ClassifierScorer Scorer { get; }
+    public ITextEncoder Encoder { get; }
+
+    public ITextClassifier Head { get; }
 
     public string Directory { get; }
 
@@ -49,6 +58,30 @@ internal sealed class LearnedRouterModels : IDisposable
         return missing.Count == 0 ? null : $"{directory} has no {string.Join(" or ", missing)} folder";
     }
 
+    /// <summary>
+    /// The learned router's settings: the stage object in <paramref name="option"/> when given; else
+    /// <see cref="DefaultSettingsPath"/> when it exists; else the defaults (the head alone, τ = 0.5).
+    /// </summary>
+    /// <exception cref="FileNotFoundException"><paramref name="option"/> names no file.</exception>
+    /// <exception cref="InvalidDataException">The file is not valid learned-router settings.</exception>
+    public static LearnedRouterSettings LoadSettings(string? option, out string source)
+    {
+        var path = option ?? (File.Exists(DefaultSettingsPath) ? DefaultSettingsPath : null);
+        if (path is null)
+        {
+            source = "defaults (no settings file)";
+            return new LearnedRouterSettings();
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{Path.GetFullPath(path)} does not exist.", path);
+        }
+
+        source = path;
+        return LearnedRouterSettingsFile.Parse(File.ReadAllText(path), path);
+    }
+
     /// <summary>Loads ONNX Runtime, the encoder and the head.</summary>
     /// <exception cref="LocalModelException">A model or the runtime could not be loaded; the message says which and why.</exception>
     public static LearnedRouterModels Load(string directory, string? onnxRuntimePath)
@@ -60,29 +93,26 @@ internal sealed class LearnedRouterModels : IDisposable
             Classifiers = new Dictionary<string, ClassifierConfig> { ["router"] = new() { Path = HeadFolder, Encoder = "default" } },
         };
         var models = LocalModels.Load(config, directory);
+        if (!models.TryGetEncoder("default", out var encoder) || !models.TryGetClassifier("router", out var head))
+        {
+            models.Dispose();
+            throw new LocalModelException("inference", "the encoder or the router head did not load");
+        }
+
+        return new LearnedRouterModels(models, encoder, head, directory);
+    }
+
+    /// <summary>The router of <paramref name="settings"/> over the loaded head, as a scorer for evaluation and calibration.</summary>
+    /// <exception cref="LocalModelException">The head lacks the settings' label.</exception>
+    public LearnedRouterScorer Scorer(string name, LearnedRouterSettings settings, string description)
+    {
         try
         {
-            if (!models.TryGetEncoder("default", out var encoder) || !models.TryGetClassifier("router", out var head))
-            {
-                throw new LocalModelException("inference", "the encoder or the router head did not load");
-            }
-
-            var scorer = new ClassifierScorer(
-                "learned",
-                $"shipped encoder ({EncoderFolder}, int8) + router head ({HeadFolder}), the gateway's LocalModels; score = P(needs_strong)",
-                encoder,
-                head);
-            return new LearnedRouterModels(models, scorer, directory);
+            return new LearnedRouterScorer(LearnedRouter.Create(name, settings, Head, Encoder), name, description);
         }
-        catch (ArgumentException ex)
+        catch (InvalidOperationException ex)
         {
-            models.Dispose();
             throw new LocalModelException("inference.classifiers.router", ex.Message, ex);
-        }
-        catch
-        {
-            models.Dispose();
-            throw;
         }
     }
 

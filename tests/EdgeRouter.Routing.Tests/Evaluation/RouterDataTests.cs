@@ -66,6 +66,42 @@ public sealed class RouterDataTests : IDisposable
         Assert.Equal(1, skipped);
     }
 
+    [Fact]
+    public void OutOfFoldProbabilitiesLoadForTheTrainingRowsTheyWereWrittenFor()
+    {
+        WriteData();
+        var data = RouterData.Load(_root);
+        var file = Path.Combine(_root, "oof.json");
+
+        // The hash as the Python pipeline writes it: sha256("\n".join(ids)), here of the ids "1" and "2".
+        File.WriteAllText(file, """
+            {"description": "d", "label": "net_gain", "rows": 2, "folds": 5, "encoder": "int8",
+             "idsSha256": "b598b3a62a3f7cedb17e66d1cb31d53dffeebaf5c07e2c60d5e31971936fd35e", "pNeedsStrong": [0.25, 0.75]}
+            """);
+        var oof = HeadOutOfFold.Load(file, data.Train);
+
+        Assert.Equal(["1", "2"], data.Train.Ids);
+        Assert.Equal([0.25, 0.75], oof.Probabilities);
+        Assert.Equal("net_gain", oof.Label);
+        Assert.Equal(5, oof.Folds);
+    }
+
+    [Theory]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000000", "[0.25, 0.75]", 2, "SHA-256")]
+    [InlineData("b598b3a62a3f7cedb17e66d1cb31d53dffeebaf5c07e2c60d5e31971936fd35e", "[0.25]", 1, "training set has 2")]
+    [InlineData("b598b3a62a3f7cedb17e66d1cb31d53dffeebaf5c07e2c60d5e31971936fd35e", "[0.25, 1.5]", 2, "[0, 1]")]
+    public void OutOfFoldProbabilitiesForOtherRowsAreRejected(string sha, string probabilities, int rows, string expected)
+    {
+        WriteData();
+        var data = RouterData.Load(_root);
+        var file = Path.Combine(_root, "oof.json");
+        File.WriteAllText(file, $$"""{"label": "gain", "rows": {{rows}}, "folds": 5, "idsSha256": "{{sha}}", "pNeedsStrong": {{probabilities}}}""");
+
+        var error = Assert.Throws<InvalidDataException>(() => HeadOutOfFold.Load(file, data.Train));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     private void WriteData()
     {
         var router = Directory.CreateDirectory(Path.Combine(_root, "router")).FullName;
