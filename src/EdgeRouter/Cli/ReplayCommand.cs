@@ -1,7 +1,10 @@
 using System.Globalization;
-using EdgeRouter.Inference;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeRouter.Hosting;
 using EdgeRouter.Replay;
 using EdgeRouter.Routing.Evaluation;
+using EdgeRouter.Routing.Learned;
 
 namespace EdgeRouter.Cli;
 
@@ -14,12 +17,14 @@ internal static class ReplayCommand
 {
     private const string UsageText = """
         usage: edgerouter replay [--data DIR] [--models DIR] [--per-benchmark 300] [--repeat-share 0.2] [--concurrency 16]
-                                 [--strong-share 0.3] [--judge-accuracy 0.9] [--time-scale 1] [--only a,b] [--out FILE]
+                                 [--learned FILE] [--judge-accuracy 0.9] [--time-scale 1] [--only a,b] [--out FILE]
+          --learned FILE  the learned router's settings (a route stage object; default bench/router-eval/learned.json
+                          when present, else the embedded default's learned router)
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var unknown = CommandLine.Unknown(args, "--data", "--models", "--per-benchmark", "--repeat-share", "--concurrency", "--strong-share",
+        var unknown = CommandLine.Unknown(args, "--data", "--models", "--per-benchmark", "--repeat-share", "--concurrency", "--learned",
             "--judge-accuracy", "--time-scale", "--only", "--out", "--onnxruntime").ToList();
         if (unknown.Count > 0)
         {
@@ -30,7 +35,6 @@ internal static class ReplayCommand
         if (!TryNumber(args, "--per-benchmark", 300, 1, 100_000, out var perBenchmark)
             || !TryNumber(args, "--repeat-share", 0.2, 0, 1, out var repeatShare)
             || !TryNumber(args, "--concurrency", 16, 1, 512, out var concurrency)
-            || !TryNumber(args, "--strong-share", 0.3, 0, 1, out var strongShare)
             || !TryNumber(args, "--judge-accuracy", 0.9, 0, 1, out var judgeAccuracy)
             || !TryNumber(args, "--time-scale", 1, 0.01, 100, out var timeScale))
         {
@@ -41,6 +45,7 @@ internal static class ReplayCommand
         CommandLine.TryGetOption(args, "--models", out var modelsOption, out _);
         CommandLine.TryGetOption(args, "--only", out var onlyOption, out _);
         CommandLine.TryGetOption(args, "--out", out var outPath, out _);
+        CommandLine.TryGetOption(args, "--learned", out var learnedOption, out _);
         CommandLine.TryGetOption(args, "--onnxruntime", out var runtimePath, out _);
         RouterData data;
         try
@@ -60,22 +65,22 @@ internal static class ReplayCommand
             return CommandLine.Usage;
         }
 
-        double threshold;
+        string learnedStage, learnedSource;
         try
         {
-            threshold = CalibrateThreshold(data, modelsDirectory, runtimePath, strongShare);
+            (learnedStage, learnedSource) = LearnedStage(learnedOption);
         }
-        catch (LocalModelException ex)
+        catch (Exception ex) when (RouterCommandErrors.IsExpected(ex))
         {
-            await Console.Error.WriteLineAsync($"edgerouter replay: {ex.Message}");
-            return 1;
+            await Console.Error.WriteLineAsync($"edgerouter replay: {RouterCommandErrors.Describe(ex)}");
+            return CommandLine.Usage;
         }
 
         var cacheDirectory = Path.Combine(Path.GetTempPath(), $"edgerouter-replay-{Environment.ProcessId}");
         var settings = new ReplaySettings
         {
-            Threshold = threshold,
-            StrongShareTarget = strongShare,
+            LearnedStage = learnedStage,
+            LearnedSource = learnedSource,
             JudgeAccuracy = judgeAccuracy,
             TimeScale = timeScale,
             ModelsDirectory = modelsDirectory,
@@ -110,12 +115,29 @@ internal static class ReplayCommand
         }
     }
 
-    /// <summary>τ for the target strong-call share over MMLU train prompts (never evaluation rows), through the gateway's router.</summary>
-    private static double CalibrateThreshold(RouterData data, string modelsDirectory, string? runtimePath, double share)
+    /// <summary>
+    /// The learned router as a stage object: from <paramref name="option"/> or the evaluation's settings file when
+    /// present, else the learned router the embedded default config ships.
+    /// </summary>
+    private static (string Stage, string Source) LearnedStage(string? option)
     {
-        using var models = LearnedRouterModels.Load(modelsDirectory, runtimePath);
-        var scores = models.Scorer.Score(data.Train.Samples);
-        return ThresholdCalibration.ForStrongShare(scores, share).Threshold;
+        if (option is not null || File.Exists(LearnedRouterModels.DefaultSettingsPath))
+        {
+            var settings = LearnedRouterModels.LoadSettings(option, out var source);
+            return (LearnedRouterSettingsFile.ToStageJson(settings), source);
+        }
+
+        return (DefaultLearnedStage(), "the embedded default config");
+    }
+
+    /// <summary>The <c>learned</c> stage of the embedded default's <c>race</c> route, as shipped.</summary>
+    internal static string DefaultLearnedStage()
+    {
+        var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+        var stages = JsonNode.Parse(EmbeddedDefaults.ConfigJson(), documentOptions: options)?["routes"]?["race"]?["stages"]?.AsArray();
+        var learned = stages?.FirstOrDefault(s => s?["kind"]?.GetValue<string>() == LearnedRouterFactory.KindName)
+            ?? throw new InvalidOperationException("the embedded default config has no learned stage in its race route");
+        return learned.ToJsonString();
     }
 
     private static bool TryNumber(string[] args, string name, double fallback, double min, double max, out double value)

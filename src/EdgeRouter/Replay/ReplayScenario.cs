@@ -14,9 +14,11 @@ internal sealed record ReplayTechnique(string Name, string Description, string R
 /// <summary>Settings of one replay run.</summary>
 internal sealed record ReplaySettings
 {
-    public double Threshold { get; init; }
+    /// <summary>The learned router's stage object (config JSON), as <c>edgerouter calibrate</c> writes it.</summary>
+    public required string LearnedStage { get; init; }
 
-    public double StrongShareTarget { get; init; }
+    /// <summary>Where <see cref="LearnedStage"/> came from, for the report.</summary>
+    public required string LearnedSource { get; init; }
 
     public double JudgeAccuracy { get; init; } = 0.9;
 
@@ -29,10 +31,10 @@ internal sealed record ReplaySettings
     public required string CacheDirectory { get; init; }
 
     /// <summary>Per-model quality calibration for the cost router: P(correct) = σ(intercept + slope · p).</summary>
-    public (double Intercept, double Slope) CheapQuality { get; init; } = (2.491, -5.190);
+    public (double Intercept, double Slope) CheapQuality { get; init; } = (2.0904, -2.3485);
 
     /// <inheritdoc cref="CheapQuality"/>
-    public (double Intercept, double Slope) StrongQuality { get; init; } = (3.233, -5.279);
+    public (double Intercept, double Slope) StrongQuality { get; init; } = (-1.2315, 4.7520);
 }
 
 /// <summary>
@@ -97,14 +99,15 @@ internal static class ReplayScenario
     /// <summary>The techniques compared, in report order.</summary>
     public static IReadOnlyList<ReplayTechnique> Techniques(ReplaySettings settings)
     {
-        var tau = settings.Threshold.ToString("0.#####", CultureInfo.InvariantCulture);
-        var learned = $$"""{ "kind": "learned", "threshold": {{tau}} }""";
+        var learned = settings.LearnedStage;
+        // The mixture's member is the same stage object with a name.
+        var accuracy = "{ \"name\": \"accuracy\", " + learned.TrimStart()[1..];
         var judge = """{ "kind": "judge", "model": "sim/judge", "minScore": 7 }""";
         var mor = $$"""
             { "kind": "mor",
               "routers": [
-                { "name": "accuracy", "kind": "learned", "threshold": {{tau}} },
-                { "name": "cost", "kind": "cost", "qualityFloor": 0.7, "quality": {
+                {{accuracy}},
+                { "name": "cost", "kind": "cost", "qualityFloor": 0.675, "quality": {
                     "sim/cheap": { "intercept": {{N(settings.CheapQuality.Intercept)}}, "slope": {{N(settings.CheapQuality.Slope)}} },
                     "sim/strong": { "intercept": {{N(settings.StrongQuality.Intercept)}}, "slope": {{N(settings.StrongQuality.Slope)}} } } },
                 { "name": "latency", "kind": "latency" } ],
@@ -115,7 +118,7 @@ internal static class ReplayScenario
         [
             new("static-cheap", "every request to the cheap model", """{ "stages": [ { "kind": "static", "target": "sim/cheap" } ] }"""),
             new("static-strong", "every request to the strong model", """{ "stages": [ { "kind": "static", "target": "sim/strong" } ] }"""),
-            new("learned", $"learned router (τ = {tau}) → direct", $$"""{ {{Models}}, "stages": [ {{learned}}, { "kind": "direct" } ] }"""),
+            new("learned", "learned router → direct", $$"""{ {{Models}}, "stages": [ {{learned}}, { "kind": "direct" } ] }"""),
             new("cascade", "cheap first, judge (min score 7), escalate to strong",
                 $$"""{ {{Models}}, "stages": [ { "kind": "cascade", "verifiers": [ { "kind": "refusal" }, {{judge}} ] } ] }"""),
             new("speculative", "cheap and strong raced; first answer the judge passes wins, the other is cancelled",
