@@ -102,20 +102,36 @@ public sealed class SemanticCache : IDisposable
         return (loaded, damaged);
     }
 
-    /// <summary>Finds an answer for <paramref name="query"/>: the exact request first, then the closest question above the threshold.</summary>
-    public CacheLookup Lookup(in CacheQuery query)
+    /// <summary>
+    /// The exact request's live entry, if cached: what <see cref="Lookup"/> tries first, callable before the request
+    /// is embedded so an exact hit never pays for the encoder. A miss here is not counted; <see cref="Lookup"/> counts it.
+    /// </summary>
+    public bool TryExact(string tenant, string route, in RequestFingerprint fingerprint, out CacheLookup hit)
     {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (_exact.TryGetValue(new ExactKey(query.Tenant, query.Route, query.Fingerprint.ExactHash), out var id)
-            && _entries.TryGetValue(id, out var exact))
+        if (_exact.TryGetValue(new ExactKey(tenant, route, fingerprint.ExactHash), out var id) && _entries.TryGetValue(id, out var exact))
         {
-            if (!exact.Entry.IsExpired(now))
+            if (!exact.Entry.IsExpired(_time.GetUtcNow().ToUnixTimeMilliseconds()))
             {
-                return Hit(exact, CacheHitKind.Exact, 1f);
+                hit = Hit(exact, CacheHitKind.Exact, 1f);
+                return true;
             }
 
             Expire(exact.Entry);
         }
+
+        hit = default;
+        return false;
+    }
+
+    /// <summary>Finds an answer for <paramref name="query"/>: the exact request first, then the closest question above the threshold.</summary>
+    public CacheLookup Lookup(in CacheQuery query)
+    {
+        if (TryExact(query.Tenant, query.Route, query.Fingerprint, out var exactHit))
+        {
+            return exactHit;
+        }
+
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
 
         if (query.Embedding.IsEmpty || !query.Fingerprint.SemanticAllowed
             || !_namespaces.TryGetValue(new NamespaceKey(query.Tenant, query.Route), out var space))

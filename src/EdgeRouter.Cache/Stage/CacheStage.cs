@@ -103,14 +103,19 @@ public sealed class CacheStage : IRouteStage
             return Skip(context, "bypass; reason=metadata");
         }
 
+        // An exact hit is answered before the prompt is embedded: the encoder is most of a lookup's cost.
         float[] embedding = [];
-        if (_encoder is not null && fingerprint.SemanticAllowed)
+        if (!_cache.TryExact(context.Tenant, context.RouteName, fingerprint, out var lookup))
         {
-            embedding = context.Embed(_encoder, fingerprint.LastUserText!);
+            if (_encoder is not null && fingerprint.SemanticAllowed)
+            {
+                embedding = context.Embed(_encoder, fingerprint.LastUserText!);
+            }
+
+            var threshold = (float)(_settings.TenantThresholds.TryGetValue(context.Tenant, out var own) ? own : _settings.Threshold);
+            lookup = _cache.Lookup(new CacheQuery(context.Tenant, context.RouteName, fingerprint, embedding, threshold, _settings.Guard, _similarity));
         }
 
-        var threshold = (float)(_settings.TenantThresholds.TryGetValue(context.Tenant, out var own) ? own : _settings.Threshold);
-        var lookup = _cache.Lookup(new CacheQuery(context.Tenant, context.RouteName, fingerprint, embedding, threshold, _settings.Guard, _similarity));
         if (lookup.Entry is { } entry)
         {
             var similarity = lookup.Similarity.ToString("F3", CultureInfo.InvariantCulture);

@@ -77,11 +77,13 @@ public sealed class CacheStageTests : IDisposable
         Assert.Equal("miss", Header(first.ResponseHeaders));
         Assert.Equal("cache: miss", first.Trace.ToString());
         await first.NotifyCompletedAsync(Answered());
+        Assert.Equal(1, _encoder.Calls);
 
         var second = Context("""{ "messages": [ {"role":"user","content":"how do i  RESET my password?"} ], "model": "auto" }""");
         var hit = await stage.InvokeAsync(second, default);
 
         Assert.Equal(StageOutcomeKind.Respond, hit.Kind);
+        Assert.Equal(1, _encoder.Calls); // an exact hit is answered without embedding the prompt
         var response = hit.Response!;
         Assert.Equal(Answer, Encoding.UTF8.GetString(response.Json.Span));
         Assert.Null(response.Events);
