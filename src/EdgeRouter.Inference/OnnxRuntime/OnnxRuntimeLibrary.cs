@@ -15,6 +15,9 @@ public sealed unsafe class OnnxRuntimeLibrary
     /// <summary>Environment variable that points at an ONNX Runtime library to use instead of the bundled one.</summary>
     public const string PathVariable = "EDGEROUTER_ONNXRUNTIME";
 
+    /// <summary>ONNX Runtime's telemetry opt-out on Linux and macOS; the gateway sets it to 1 unless already set.</summary>
+    public const string TelemetryVariable = "ORT_DISABLE_TELEMETRY";
+
     private static readonly Lock Gate = new();
     private static OnnxRuntimeLibrary? s_loaded;
 
@@ -85,6 +88,22 @@ public sealed unsafe class OnnxRuntimeLibrary
         return !string.IsNullOrWhiteSpace(fromEnvironment) ? fromEnvironment : Path.Combine(AppContext.BaseDirectory, PlatformFileName);
     }
 
+    /// <summary>
+    /// Official ONNX Runtime builds for Linux and macOS (1.25 on) start a telemetry client when the library initialises:
+    /// a device id under <c>~/.cache/Microsoft</c>, an offline event store, an uploader thread and a
+    /// <c>/tmp/mat-debug-PID.log</c> file per process. A gateway must not send its host's data anywhere, so unless the
+    /// operator set <see cref="TelemetryVariable"/> themselves, it is set to 1 (ONNX Runtime's documented opt-out, read
+    /// once before initialisation). The process environment is set natively: ONNX Runtime reads it with getenv, which
+    /// does not see .NET's copy. On Windows the runtime's ETW events are switched off by <c>DisableTelemetryEvents</c>.
+    /// </summary>
+    private static void OptOutOfRuntimeTelemetry()
+    {
+        if (!OperatingSystem.IsWindows() && System.Environment.GetEnvironmentVariable(TelemetryVariable) is null)
+        {
+            _ = NativeEnvironment.SetVariable(TelemetryVariable, "1", overwrite: 0);
+        }
+    }
+
     /// <summary>Loads the library at <paramref name="path"/> without registering it; checks happen before anything global changes.</summary>
     internal static OnnxRuntimeLibrary LoadFrom(string path)
     {
@@ -94,6 +113,7 @@ public sealed unsafe class OnnxRuntimeLibrary
                 $"ONNX Runtime library not found at {path}. The build places it next to the binary; otherwise set inference.onnxRuntimePath or {PathVariable}.");
         }
 
+        OptOutOfRuntimeTelemetry();
         if (!NativeLibrary.TryLoad(path, out var handle))
         {
             throw new OnnxRuntimeException($"ONNX Runtime library at {path} could not be loaded (wrong platform, architecture or missing dependencies).");
@@ -139,4 +159,12 @@ public sealed unsafe class OnnxRuntimeLibrary
         public delegate* unmanaged<uint, OrtApi*> GetApi;
         public delegate* unmanaged<byte*> GetVersionString;
     }
+}
+
+/// <summary>The C library's environment, which native code reads.</summary>
+internal static partial class NativeEnvironment
+{
+    /// <summary><c>setenv(3)</c>: 0 on success.</summary>
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int SetVariable(string name, string value, int overwrite);
 }

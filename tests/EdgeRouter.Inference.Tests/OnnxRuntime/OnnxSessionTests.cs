@@ -20,6 +20,26 @@ public unsafe class OnnxSessionTests
     }
 
     [Fact]
+    public void TheRuntimesTelemetryClientIsNeverStarted()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // ETW there, switched off per environment; the opt-out variable is a Linux and macOS mechanism
+        }
+
+        _ = Runtime;
+
+        // Native code must see the opt-out (getenv), and the telemetry client's per-process debug file must not exist.
+        Assert.Equal(Environment.GetEnvironmentVariable(OnnxRuntimeLibrary.TelemetryVariable) ?? "1",
+            Marshal.PtrToStringUTF8(GetEnv(OnnxRuntimeLibrary.TelemetryVariable)));
+        Assert.False(File.Exists(Path.Combine(Path.GetTempPath(), $"mat-debug-{Environment.ProcessId}.log")));
+        Assert.False(File.Exists($"/tmp/mat-debug-{Environment.ProcessId}.log"));
+    }
+
+    [DllImport("libc", EntryPoint = "getenv")]
+    private static extern nint GetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
+
+    [Fact]
     public void AMissingLibraryIsReportedWithItsPath()
     {
         var error = Assert.Throws<OnnxRuntimeException>(() => OnnxRuntimeLibrary.LoadFrom("/nonexistent/libonnxruntime.so.1"));
