@@ -29,7 +29,15 @@ start_gateway() {
     sleep 0.05
   done
   curl -fsS "$base/readyz" >/dev/null || fail "not ready after 5 s"
-  echo "smoke: ready in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+  echo "smoke: serving in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+  # The models load in the background; /readyz?full answers 200 once every route runs all its stages.
+  for _ in $(seq 1 200); do
+    if curl -fsS "$base/readyz?full" >/dev/null 2>&1; then break; fi
+    kill -0 "$pid" 2>/dev/null || fail "the gateway exited while loading its models"
+    sleep 0.025
+  done
+  curl -fsS "$base/readyz?full" | grep -q '"models":"loaded"' || fail "models not loaded after 5 s"
+  echo "smoke: models loaded in $(( ($(date +%s%N) - start) / 1000000 )) ms"
 }
 
 # ask ROUTE QUESTION [TENANT]: posts a chat completion and prints the x-edgerouter-cache verdict.

@@ -88,7 +88,7 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public static async Task<TestGateway> StartAsync(
         Func<Uri, string>? config = null, IReadOnlyList<IStageFactory>? stages = null, bool useFile = false,
-        SimulatorConfig? simulator = null, Func<string, string?>? environment = null)
+        SimulatorConfig? simulator = null, Func<string, string?>? environment = null, Func<GatewayOptions, GatewayOptions>? options = null)
     {
         var sim = await SimulatorServer.StartAsync(simulator ?? SimulatorConfig());
         var json = (config ?? (api => Config(api)))(sim.ApiBase);
@@ -102,7 +102,7 @@ internal sealed class TestGateway : IAsyncDisposable
         var logs = new CapturedLogs();
         try
         {
-            var gateway = await GatewayApp.StartAsync(new GatewayOptions
+            var settings = new GatewayOptions
             {
                 ConfigPath = path,
                 ConfigJson = path is null ? Encoding.UTF8.GetBytes(json) : null,
@@ -111,7 +111,8 @@ internal sealed class TestGateway : IAsyncDisposable
                 HandleSignals = false,
                 ConfigureLogging = logging => logging.AddProvider(logs),
                 ConfigPollInterval = TimeSpan.FromMilliseconds(200),
-            });
+            };
+            var gateway = await GatewayApp.StartAsync(options?.Invoke(settings) ?? settings);
             return new TestGateway(sim, gateway, logs, path);
         }
         catch

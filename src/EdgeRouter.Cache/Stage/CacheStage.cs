@@ -224,14 +224,18 @@ public sealed class CacheStageFactory : StageFactory<CacheStageSettings>
     /// <inheritdoc />
     protected override IRouteStage Create(CacheStageSettings settings, StageServices services)
     {
-        var cache = services.Get<SemanticCache>()
+        var config = services.Get<CacheConfig>()
             ?? throw new InvalidOperationException("The cache stage was configured but the gateway runs no semantic cache.");
-        var config = services.Get<CacheConfig>()!;
+
+        // The encoder first: while it loads (ModelWarmingException) the cache, which needs its dimensions, is not open yet.
         ITextEncoder? encoder = null;
         if (config.Encoder is { } name && !services.Models.TryGetEncoder(name, out encoder))
         {
             throw new InvalidOperationException($"cache.encoder '{name}' is not loaded.");
         }
+
+        var cache = services.Get<SemanticCache>()
+            ?? throw new InvalidOperationException("The cache stage was configured but the gateway runs no semantic cache.");
 
         return new CacheStage(settings, cache, encoder, services.Catalog, config.DefaultTtlSeconds);
     }

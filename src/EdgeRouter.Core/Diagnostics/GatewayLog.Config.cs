@@ -44,6 +44,16 @@ public static partial class GatewayLog
         Message = "cache: a write to the store failed; the entry is served from memory but will not survive a restart")]
     public static partial void CacheWriteFailed(ILogger logger, Exception exception);
 
+    /// <summary>The in-process models loaded in the background; routes now run every stage.</summary>
+    [LoggerMessage(EventId = 17, EventName = "ModelsWarm", Level = LogLevel.Information,
+        Message = "in-process models loaded in the background in {ElapsedMs} ms; every route now runs all its stages")]
+    public static partial void ModelsWarm(ILogger logger, long elapsedMs);
+
+    /// <summary>A model could not be loaded in the background; the gateway stops, as it would at startup.</summary>
+    [LoggerMessage(EventId = 18, EventName = "ModelsFailed", Level = LogLevel.Critical,
+        Message = "in-process models could not be loaded: {Reason}; stopping")]
+    public static partial void ModelsFailed(ILogger logger, string reason);
+
     /// <summary>The in-process simulator is serving.</summary>
     [LoggerMessage(EventId = 12, EventName = "SimulatorStarted", Level = LogLevel.Information,
         Message = "built-in simulator serving {Models} on {Url}")]

@@ -33,6 +33,8 @@ internal static class RunCommand
         {
             ConfigPath = configPath,
             Urls = urls?.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            // Serve at once; routes skip the stages whose models are still loading (see GET /readyz).
+            LoadModelsInBackground = true,
         };
 
         GatewayApp app;
@@ -57,7 +59,8 @@ internal static class RunCommand
             await app.WaitForShutdownAsync();
         }
 
-        return CommandLine.Ok;
+        // A model that failed to load in the background stopped the gateway (logged with the reason).
+        return app.ModelsReady.IsFaulted ? 1 : CommandLine.Ok;
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -14,10 +14,12 @@ namespace EdgeRouter.Endpoints;
 /// </summary>
 internal sealed class CacheAdminEndpoints
 {
-    private readonly SemanticCache _cache;
+    private readonly Func<SemanticCache?> _cache;
     private readonly byte[]? _token;
 
-    public CacheAdminEndpoints(SemanticCache cache, string? token)
+    /// <param name="cache">The running cache; null while it opens after its encoder loads (answered 503, retry).</param>
+    /// <param name="token">The admin token, if one is required.</param>
+    public CacheAdminEndpoints(Func<SemanticCache?> cache, string? token)
     {
         _cache = cache;
         _token = string.IsNullOrEmpty(token) ? null : Encoding.UTF8.GetBytes(token);
@@ -48,7 +50,12 @@ internal sealed class CacheAdminEndpoints
             }
         }
 
-        var removed = _cache.Invalidate(selector);
+        if (await OpenCacheAsync(http) is not { } cache)
+        {
+            return;
+        }
+
+        var removed = cache.Invalidate(selector);
         await WriteAsync(http, writer => writer.WriteNumber("removed"u8, removed));
     }
 
@@ -66,7 +73,12 @@ internal sealed class CacheAdminEndpoints
             return;
         }
 
-        var stats = _cache.Stats;
+        if (await OpenCacheAsync(http) is not { } cache)
+        {
+            return;
+        }
+
+        var stats = cache.Stats;
         await WriteAsync(http, writer =>
         {
             writer.WriteNumber("entries"u8, stats.Entries);
@@ -76,8 +88,21 @@ internal sealed class CacheAdminEndpoints
             writer.WriteNumber("guard_rejections"u8, stats.GuardRejections);
             writer.WriteNumber("evictions"u8, stats.Evictions);
             writer.WriteNumber("expirations"u8, stats.Expirations);
-            writer.WriteString("store"u8, _cache.Store.Description);
+            writer.WriteString("store"u8, cache.Store.Description);
         });
+    }
+
+    /// <summary>The cache, or a 503 asking to retry while it opens (its encoder still loading); an invalidation must not be lost.</summary>
+    private async Task<SemanticCache?> OpenCacheAsync(HttpContext http)
+    {
+        if (_cache() is { } cache)
+        {
+            return cache;
+        }
+
+        await ErrorWriter.WriteAsync(http, 503, "The semantic cache is opening (its encoder is still loading); retry shortly.", null,
+            "cache_starting", TimeSpan.FromSeconds(1));
+        return null;
     }
 
     private async Task<bool> AuthorizeAsync(HttpContext http)

@@ -44,7 +44,19 @@ internal sealed class EmbeddingsEndpoint
                 return;
             }
 
-            if (_local.TryGetEncoder(model!, out var encoder))
+            ITextEncoder? encoder;
+            try
+            {
+                _local.TryGetEncoder(model!, out encoder);
+            }
+            catch (ModelWarmingException)
+            {
+                await ErrorWriter.WriteAsync(http, 503, $"The model '{model}' is still loading; retry shortly.", "model", "model_loading",
+                    TimeSpan.FromSeconds(1));
+                return;
+            }
+
+            if (encoder is not null)
             {
                 await _local.AnswerAsync(http, encoder, body.WrittenMemory);
                 return;

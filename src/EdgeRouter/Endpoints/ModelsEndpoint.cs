@@ -71,7 +71,7 @@ internal sealed class ModelsEndpoint
             {
                 WriteModel(writer, model);
             }
-            else if (id.StartsWith(LocalEmbeddings.ModelId(""), StringComparison.Ordinal) && _localModels.TryGetEncoder(id[LocalEmbeddings.ModelId("").Length..], out _))
+            else if (id.StartsWith(LocalEmbeddings.ModelId(""), StringComparison.Ordinal) && _localModels.EncoderNames.Contains(id[LocalEmbeddings.ModelId("").Length..]))
             {
                 WriteLocalEncoder(writer, id[LocalEmbeddings.ModelId("").Length..]);
             }
@@ -138,7 +138,16 @@ internal sealed class ModelsEndpoint
 
     private void WriteLocalEncoder(Utf8JsonWriter writer, string name)
     {
-        _localModels.TryGetEncoder(name, out var encoder);
+        ITextEncoder? encoder;
+        try
+        {
+            _localModels.TryGetEncoder(name, out encoder);
+        }
+        catch (ModelWarmingException)
+        {
+            encoder = null; // listed while it loads, without the figures only the loaded model knows
+        }
+
         writer.WriteStartObject();
         writer.WriteString("id"u8, LocalEmbeddings.ModelId(name));
         writer.WriteString("object"u8, "model");
@@ -147,8 +156,17 @@ internal sealed class ModelsEndpoint
         writer.WriteStartObject("edgerouter"u8);
         writer.WriteString("kind"u8, "embedding");
         writer.WriteString("provider"u8, "local");
-        writer.WriteNumber("dimensions"u8, encoder!.Dimensions);
-        writer.WriteNumber("max_tokens"u8, encoder.MaxTokens);
+        if (encoder is null)
+        {
+            writer.WriteString("status"u8, "loading");
+        }
+        else
+        {
+            writer.WriteString("status"u8, "loaded");
+            writer.WriteNumber("dimensions"u8, encoder.Dimensions);
+            writer.WriteNumber("max_tokens"u8, encoder.MaxTokens);
+        }
+
         writer.WriteEndObject();
         writer.WriteEndObject();
     }

@@ -6,18 +6,23 @@ using EdgeRouter.Runtime;
 
 namespace EdgeRouter.Endpoints;
 
-/// <summary><c>/healthz</c> (the process is alive), <c>/readyz</c> (serving, with provider circuit states) and <c>/metrics</c>.</summary>
+/// <summary>
+/// <c>/healthz</c> (the process is alive), <c>/readyz</c> (serving, with provider circuit states and whether the
+/// in-process models are loaded; <c>/readyz?full</c> also waits for the models) and <c>/metrics</c>.
+/// </summary>
 internal sealed class OperationalEndpoints
 {
     private readonly SnapshotHolder _snapshots;
     private readonly MetricsRegistry _metrics;
     private readonly Func<bool> _isReady;
+    private readonly Func<bool> _modelsLoaded;
 
-    public OperationalEndpoints(SnapshotHolder snapshots, MetricsRegistry metrics, Func<bool> isReady)
+    public OperationalEndpoints(SnapshotHolder snapshots, MetricsRegistry metrics, Func<bool> isReady, Func<bool> modelsLoaded)
     {
         _snapshots = snapshots;
         _metrics = metrics;
         _isReady = isReady;
+        _modelsLoaded = modelsLoaded;
     }
 
     public static Task HealthAsync(HttpContext http)
@@ -28,12 +33,15 @@ internal sealed class OperationalEndpoints
 
     public async Task ReadyAsync(HttpContext http)
     {
-        var ready = _isReady();
+        // Serving starts before the models are loaded (routes skip the stages that need them); "?full" asks for both.
+        var modelsLoaded = _modelsLoaded() && !_snapshots.Current.Warming;
+        var ready = _isReady() && (modelsLoaded || !http.Request.Query.ContainsKey("full"));
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteString("status"u8, ready ? "ready" : "starting");
+            writer.WriteString("models"u8, modelsLoaded ? "loaded" : "loading");
             writer.WriteStartObject("providers"u8);
             foreach (var provider in _snapshots.Current.Providers.All)
             {

@@ -106,6 +106,20 @@ internal sealed class ConfigReloader : IDisposable
         }
     }
 
+    /// <summary>Runs <paramref name="action"/> with reloads held off (the swap to the snapshot with loaded models).</summary>
+    public async Task RunExclusiveAsync(Action action)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            action();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public void Dispose() => _gate.Dispose();
 
     private void WarnAboutRestartOnlySettings(GatewayConfig before, GatewayConfig after)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using EdgeRouter.Configuration;
@@ -32,11 +33,11 @@ public sealed class GatewayApp : IAsyncDisposable
     private readonly ConfigReloader? _reloader;
     private readonly ConfigWatcher? _watcher;
     private readonly PosixSignalRegistration? _sighup;
-    private readonly LocalModels? _models;
-    private readonly CacheHost? _cache;
+    private readonly LoadingModels? _models;
+    private readonly CacheSlot _cache;
 
     private GatewayApp(WebApplication app, SnapshotHolder snapshots, ConfigReloader? reloader, ConfigWatcher? watcher,
-        PosixSignalRegistration? sighup, SimulatorServer? simulator, IReadOnlyList<Uri> addresses, LocalModels? models, CacheHost? cache)
+        PosixSignalRegistration? sighup, SimulatorServer? simulator, IReadOnlyList<Uri> addresses, LoadingModels? models, CacheSlot cache)
     {
         _app = app;
         _models = models;
@@ -62,8 +63,14 @@ public sealed class GatewayApp : IAsyncDisposable
     /// <summary>The in-process models, when the config has an <c>inference</c> section.</summary>
     public ILocalModels Models => (ILocalModels?)_models ?? NoLocalModels.Instance;
 
-    /// <summary>The semantic cache, when the config has a <c>cache</c> section.</summary>
-    public SemanticCache? Cache => _cache?.Cache;
+    /// <summary>The semantic cache, when the config has a <c>cache</c> section (once open: see <see cref="ModelsReady"/>).</summary>
+    public SemanticCache? Cache => _cache.Host?.Cache;
+
+    /// <summary>
+    /// Completes when the in-process models are loaded and every route runs all its stages: at once unless
+    /// <see cref="GatewayOptions.LoadModelsInBackground"/>; faults (and the gateway stops) when a model cannot be loaded.
+    /// </summary>
+    public Task ModelsReady { get; private set; } = Task.CompletedTask;
 
     /// <summary>The configuration snapshot new requests use.</summary>
     public GatewaySnapshot Snapshot => _snapshots.Current;
@@ -107,11 +114,16 @@ public sealed class GatewayApp : IAsyncDisposable
         var app = builder.Build();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggers.CreateLogger("EdgeRouter");
-        LocalModels? models;
-        CacheHost? cache = null;
+        var models = config.Inference is { } inference ? new LoadingModels(inference) : null;
+        var background = options.LoadModelsInBackground && models is not null;
+        var cache = new CacheSlot();
         try
         {
-            models = LoadModels(config, options, logger);
+            if (models is not null && !background)
+            {
+                models.Complete(LoadModels(config, options)!);
+                LogEncoders(logger, models.Loaded!);
+            }
         }
         catch
         {
@@ -120,9 +132,10 @@ public sealed class GatewayApp : IAsyncDisposable
         }
 
         ILocalModels localModels = (ILocalModels?)models ?? NoLocalModels.Instance;
-        if (config.Cache is { } cacheConfig)
+        // The cache needs its encoder's dimensions: while that encoder loads in the background, the cache opens after it.
+        if (config.Cache is { } cacheConfig && (!background || cacheConfig.Encoder is null))
         {
-            cache = CacheHost.Start(cacheConfig, localModels, BaseDirectory(options), options.Time, loggers.CreateLogger("EdgeRouter.Cache"));
+            cache.Host = CacheHost.Start(cacheConfig, localModels, BaseDirectory(options), options.Time, loggers.CreateLogger("EdgeRouter.Cache"));
         }
 
         var registry = new MetricsRegistry();
@@ -131,10 +144,14 @@ public sealed class GatewayApp : IAsyncDisposable
         var serviceMap = new Dictionary<Type, object> { [typeof(ModelLatencies)] = latencies, [typeof(TimeProvider)] = options.Time };
         // Dispatch strategies (cascade, speculative) and their verifiers make buffered upstream calls through this.
         serviceMap[typeof(UpstreamCompleter)] = new UpstreamCompleter(metrics, loggers.CreateLogger("EdgeRouter.Dispatch"), options.Time, latencies);
-        if (cache is not null)
+        if (config.Cache is { } cacheSection)
         {
-            serviceMap[typeof(SemanticCache)] = cache.Cache;
-            serviceMap[typeof(CacheConfig)] = cache.Config;
+            serviceMap[typeof(CacheConfig)] = cacheSection;
+        }
+
+        if (cache.Host is { } openCache)
+        {
+            serviceMap[typeof(SemanticCache)] = openCache.Cache;
         }
 
         var services = new GatewayServices(serviceMap);
@@ -145,11 +162,7 @@ public sealed class GatewayApp : IAsyncDisposable
         }
         catch (StageBuildException ex)
         {
-            if (cache is not null)
-            {
-                await cache.DisposeAsync();
-            }
-
+            await cache.DisposeAsync();
             models?.Dispose();
             await app.DisposeAsync();
             throw new ConfigurationException(options.ConfigPath ?? EmbeddedDefaults.SourceName, [new ConfigError(ex.Path, ex.Reason)]);
@@ -157,7 +170,7 @@ public sealed class GatewayApp : IAsyncDisposable
 
         var snapshots = new SnapshotHolder(first);
         RegisterGauges(registry, snapshots);
-        cache?.RegisterMetrics(registry);
+        cache.Host?.RegisterMetrics(registry);
 
         SimulatorServer? simulator = null;
         var ready = false;
@@ -171,7 +184,8 @@ public sealed class GatewayApp : IAsyncDisposable
 
             var dispatcher = new ChatDispatcher(metrics, loggers.CreateLogger("EdgeRouter.Dispatch"), options.Time);
             var recorder = new RequestRecorder(metrics, loggers, latencies);
-            MapEndpoints(app, snapshots, dispatcher, recorder, registry, localModels, cache, options.Environment, logger, () => Volatile.Read(ref ready));
+            MapEndpoints(app, snapshots, dispatcher, recorder, registry, localModels, config.Cache, cache, options.Environment, logger,
+                () => Volatile.Read(ref ready), () => models?.Loaded is not null || models is null);
             await app.StartAsync(cancellationToken);
         }
         catch
@@ -181,11 +195,7 @@ public sealed class GatewayApp : IAsyncDisposable
                 await simulator.DisposeAsync();
             }
 
-            if (cache is not null)
-            {
-                await cache.DisposeAsync();
-            }
-
+            await cache.DisposeAsync();
             models?.Dispose();
             await app.DisposeAsync();
             throw;
@@ -213,7 +223,14 @@ public sealed class GatewayApp : IAsyncDisposable
 
         Volatile.Write(ref ready, true);
         GatewayLog.Started(logger, Version, string.Join(", ", addresses), source, config.Routes.Count, snapshots.Current.Catalog.All.Count);
-        return new GatewayApp(app, snapshots, reloader, watcher, sighup, simulator, addresses, models, cache);
+        var gateway = new GatewayApp(app, snapshots, reloader, watcher, sighup, simulator, addresses, models, cache);
+        if (background)
+        {
+            var warmUp = new WarmUp(options, config, models!, cache, services, snapshots, reloader, registry, loggers, logger);
+            gateway.ModelsReady = Task.Run(() => gateway.WarmUpAsync(warmUp), CancellationToken.None);
+        }
+
+        return gateway;
     }
 
     /// <summary>Re-reads the config file now; true when a new configuration was applied.</summary>
@@ -243,11 +260,7 @@ public sealed class GatewayApp : IAsyncDisposable
             provider.Dispose();
         }
 
-        if (_cache is not null)
-        {
-            await _cache.DisposeAsync();
-        }
-
+        await _cache.DisposeAsync();
         _models?.Dispose();
     }
 
@@ -255,7 +268,7 @@ public sealed class GatewayApp : IAsyncDisposable
     /// Loads the configured encoders and heads (relative paths start at the config file's folder, or the binary's
     /// for an embedded or in-memory config). A model that cannot be loaded stops startup with its config path.
     /// </summary>
-    private static LocalModels? LoadModels(GatewayConfig config, GatewayOptions options, ILogger logger)
+    private static LocalModels? LoadModels(GatewayConfig config, GatewayOptions options)
     {
         if (config.Inference is not { } inference)
         {
@@ -263,23 +276,81 @@ public sealed class GatewayApp : IAsyncDisposable
         }
 
         var baseDirectory = BaseDirectory(options);
-        LocalModels models;
         try
         {
-            models = LocalModels.Load(inference, baseDirectory);
+            return LocalModels.Load(inference, baseDirectory);
         }
         catch (LocalModelException ex)
         {
             throw new ConfigurationException(options.ConfigPath ?? EmbeddedDefaults.SourceName, [new ConfigError(ex.Path, "could not be loaded: " + ex.Reason)]);
         }
+    }
 
+    private static void LogEncoders(ILogger logger, LocalModels models)
+    {
         foreach (var encoder in models.Encoders)
         {
             GatewayLog.EncoderLoaded(logger, encoder.Name, encoder.Session.ModelPath, encoder.Dimensions, encoder.MaxTokens, models.Runtime.Version);
         }
-
-        return models;
     }
+
+    /// <summary>
+    /// The background load: the models (on their own thread), then the semantic cache that needs their dimensions,
+    /// then a snapshot built from the same configuration with them, swapped in with config reloads held off. A model
+    /// that cannot be loaded stops the gateway, as it would have stopped startup.
+    /// </summary>
+    private async Task WarmUpAsync(WarmUp warmUp)
+    {
+        var (options, config, models, cache, services, snapshots, reloader, registry, loggers, logger) = warmUp;
+        try
+        {
+            if (options.BeforeBackgroundLoad is { } gate)
+            {
+                await gate();
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            var loaded = await Task.Factory.StartNew(() => LoadModels(config, options)!, CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            models.Complete(loaded);
+            LogEncoders(logger, loaded);
+            if (config.Cache is { } cacheConfig && cache.Host is null)
+            {
+                var host = CacheHost.Start(cacheConfig, models, BaseDirectory(options), options.Time, loggers.CreateLogger("EdgeRouter.Cache"));
+                host.RegisterMetrics(registry);
+                services.Add(typeof(SemanticCache), host.Cache);
+                cache.Host = host;
+            }
+
+            void SwapInWarmSnapshot()
+            {
+                // The same configuration, so every provider runtime carries over and none is retired.
+                var current = snapshots.Current;
+                snapshots.Swap(GatewaySnapshot.Build(current.Validated, current, options.Time, new List<ProviderRuntime>(), models, services));
+            }
+
+            if (reloader is not null)
+            {
+                await reloader.RunExclusiveAsync(SwapInWarmSnapshot);
+            }
+            else
+            {
+                SwapInWarmSnapshot();
+            }
+
+            GatewayLog.ModelsWarm(logger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception ex)
+        {
+            GatewayLog.ModelsFailed(logger, ex is ConfigurationException or StageBuildException ? ex.Message : ex.ToString());
+            _ = _app.StopAsync();
+            throw;
+        }
+    }
+
+    /// <summary>What the background load works on.</summary>
+    private sealed record WarmUp(GatewayOptions Options, GatewayConfig Config, LoadingModels Models, CacheSlot Cache, GatewayServices Services,
+        SnapshotHolder Snapshots, ConfigReloader? Reloader, MetricsRegistry Registry, ILoggerFactory Loggers, ILogger Logger);
 
     /// <summary>
     /// Gives the thread pool a few workers from the start. With one core the pool starts with one worker, and while a
@@ -365,12 +436,13 @@ public sealed class GatewayApp : IAsyncDisposable
     }
 
     private static void MapEndpoints(WebApplication app, SnapshotHolder snapshots, ChatDispatcher dispatcher, RequestRecorder recorder,
-        MetricsRegistry registry, ILocalModels localModels, CacheHost? cache, Func<string, string?> environment, ILogger logger, Func<bool> isReady)
+        MetricsRegistry registry, ILocalModels localModels, CacheConfig? cacheConfig, CacheSlot cache, Func<string, string?> environment, ILogger logger,
+        Func<bool> isReady, Func<bool> modelsLoaded)
     {
         var chat = new ChatCompletionsEndpoint(snapshots, dispatcher, recorder, logger);
         var embeddings = new EmbeddingsEndpoint(snapshots, dispatcher, localModels);
         var models = new ModelsEndpoint(snapshots, localModels);
-        var operational = new OperationalEndpoints(snapshots, registry, isReady);
+        var operational = new OperationalEndpoints(snapshots, registry, isReady, modelsLoaded);
         app.Map("/v1/chat/completions", new RequestDelegate(chat.HandleAsync));
         app.Map("/v1/embeddings", new RequestDelegate(embeddings.HandleAsync));
         app.MapGet("/v1/models", new RequestDelegate(models.ListAsync));
@@ -378,9 +450,9 @@ public sealed class GatewayApp : IAsyncDisposable
         app.MapGet("/healthz", new RequestDelegate(OperationalEndpoints.HealthAsync));
         app.MapGet("/readyz", new RequestDelegate(operational.ReadyAsync));
         app.MapGet("/metrics", new RequestDelegate(operational.MetricsAsync));
-        if (cache is not null)
+        if (cacheConfig is not null)
         {
-            var admin = new CacheAdminEndpoints(cache.Cache, cache.Config.AdminTokenEnv is { } tokenEnv ? environment(tokenEnv) : null);
+            var admin = new CacheAdminEndpoints(() => cache.Host?.Cache, cacheConfig.AdminTokenEnv is { } tokenEnv ? environment(tokenEnv) : null);
             app.Map("/v1/cache/invalidate", new RequestDelegate(admin.InvalidateAsync));
             app.Map("/v1/cache/stats", new RequestDelegate(admin.StatsAsync));
         }

@@ -31,4 +31,15 @@ public sealed record GatewayOptions
 
     /// <summary>How often the config file is checked for changes, besides file-system notifications.</summary>
     public TimeSpan ConfigPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Serve before the in-process models are loaded: they load in the background while routes skip the stages that
+    /// need them (reason <c>warming</c>), then a snapshot built with them is swapped in and the semantic cache opens.
+    /// <see cref="GatewayApp.ModelsReady"/> completes then (or faults, and the gateway stops, when a model cannot be
+    /// loaded). Off by default for embedders; <c>edgerouter run</c> turns it on.
+    /// </summary>
+    public bool LoadModelsInBackground { get; init; }
+
+    /// <summary>Awaited before the background load starts; tests use it to hold the gateway in its warming state.</summary>
+    public Func<Task>? BeforeBackgroundLoad { get; init; }
 }

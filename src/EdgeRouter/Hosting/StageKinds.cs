@@ -16,5 +16,17 @@ public static class StageKinds
 /// <summary>The process-wide services stages can ask for (<see cref="StageServices.Get{T}"/>).</summary>
 internal sealed class GatewayServices(IReadOnlyDictionary<Type, object> services) : IServiceProvider
 {
-    public object? GetService(Type serviceType) => services.GetValueOrDefault(serviceType);
+    private readonly Lock _gate = new();
+    private IReadOnlyDictionary<Type, object> _services = services;
+
+    public object? GetService(Type serviceType) => Volatile.Read(ref _services).GetValueOrDefault(serviceType);
+
+    /// <summary>Adds a service that starts after the gateway (the semantic cache, once its encoder has loaded).</summary>
+    public void Add(Type serviceType, object service)
+    {
+        lock (_gate)
+        {
+            Volatile.Write(ref _services, new Dictionary<Type, object>(_services) { [serviceType] = service });
+        }
+    }
 }

@@ -40,6 +40,9 @@ public sealed class GatewaySnapshot
     /// <summary>Configured routes, in configuration order.</summary>
     public IEnumerable<RouteRuntime> Routes => Config.Routes.Keys.Select(name => _routes[name]);
 
+    /// <summary>True when some stage stands aside because its model is still loading.</summary>
+    public bool Warming => _routes.Values.Any(route => route.Stages.Any(stage => stage is WarmingStage));
+
     /// <summary>
     /// Builds a snapshot. Provider runtimes whose settings did not change are carried over from
     /// <paramref name="previous"/>; the replaced ones are added to <paramref name="retired"/>.
@@ -75,12 +78,19 @@ public sealed class GatewaySnapshot
             routes.ToFrozenDictionary(StringComparer.Ordinal), modelRoutes.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
-    /// <summary>Builds one stage; a stage that cannot be built (a model lacking a label it needs) is reported with its path.</summary>
+    /// <summary>
+    /// Builds one stage; a stage that cannot be built (a model lacking a label it needs) is reported with its path, and
+    /// one whose model is still loading stands aside as a <see cref="WarmingStage"/>.
+    /// </summary>
     private static IRouteStage Create(BoundStage stage, StageServices services)
     {
         try
         {
             return stage.Factory.Create(stage.Settings, services);
+        }
+        catch (ModelWarmingException ex)
+        {
+            return new WarmingStage(stage.Factory.Kind, ex.Model);
         }
         catch (InvalidOperationException ex)
         {
