@@ -25,7 +25,7 @@ sim=$!
 gateway=$!
 trap 'kill $sim $gateway 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
-  curl -fs http://127.0.0.1:18100/readyz >/dev/null 2>&1 && curl -fs http://127.0.0.1:18080/healthz >/dev/null 2>&1 && break
+  curl -fs "http://127.0.0.1:18100/readyz?full" >/dev/null 2>&1 && curl -fs http://127.0.0.1:18080/healthz >/dev/null 2>&1 && break
   sleep 0.05
 done
 

@@ -30,7 +30,7 @@ trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
 "${cpu1[@]}" "$nginx_bin" -c "$work/nginx.conf" >/dev/null 2>&1 & nginx=$!; pids+=($nginx)
 "${cpu1[@]}" "$binary" --config bench/load/gateway.json >/dev/null 2>&1 & gateway=$!; pids+=($gateway)
 for _ in $(seq 1 100); do
-  curl -fs http://127.0.0.1:18100/readyz >/dev/null 2>&1 && curl -fs -o /dev/null http://127.0.0.1:18110/healthz 2>/dev/null && break
+  curl -fs "http://127.0.0.1:18100/readyz?full" >/dev/null 2>&1 && curl -fs -o /dev/null http://127.0.0.1:18110/healthz 2>/dev/null && break
   sleep 0.05
 done
 
