@@ -33,12 +33,12 @@ public sealed class IntentStage : IRouteStage
     public ValueTask<StageOutcome> InvokeAsync(RequestContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var routing = context.Routing;
-        if (routing.Pinned)
+        if (context.SkippedForPin(Kind))
         {
-            context.Trace.Add(Kind, $"skipped: {routing.ChosenBy} pinned {routing.Chosen?.Id}");
             return new(StageOutcome.Continue);
         }
+
+        var routing = context.Routing;
 
         var (intent, score, recognised) = _matcher.Match(PromptFeatures.Of(context));
         var definition = _matcher.Intents[intent];

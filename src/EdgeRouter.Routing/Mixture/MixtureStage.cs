@@ -25,12 +25,12 @@ public sealed class MixtureStage : IRouteStage
     public ValueTask<StageOutcome> InvokeAsync(RequestContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var routing = context.Routing;
-        if (routing.Pinned)
+        if (context.SkippedForPin(Kind))
         {
-            context.Trace.Add(Kind, $"skipped: {routing.ChosenBy} pinned {routing.Chosen?.Id}");
             return new(StageOutcome.Continue);
         }
+
+        var routing = context.Routing;
 
         var vote = _mixture.Route(context, PromptFeatures.Of(context), Kind);
         context.Trace.Add(Kind, $"{routing.Chosen?.Id}: {vote.Reason}");

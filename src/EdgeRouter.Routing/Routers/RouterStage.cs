@@ -26,12 +26,12 @@ public sealed class RouterStage : IRouteStage
     public ValueTask<StageOutcome> InvokeAsync(RequestContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var routing = context.Routing;
-        if (routing.Pinned)
+        if (context.SkippedForPin(Kind))
         {
-            context.Trace.Add(Kind, $"skipped: {routing.ChosenBy} pinned {routing.Chosen?.Id}");
             return new(StageOutcome.Continue);
         }
+
+        var routing = context.Routing;
 
         var vote = _router.Vote(context, PromptFeatures.Of(context), routing.Models);
         routing.Record(vote);

@@ -27,12 +27,12 @@ public sealed class RulesStage : IRouteStage
     public ValueTask<StageOutcome> InvokeAsync(RequestContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var routing = context.Routing;
-        if (routing.Pinned)
+        if (context.SkippedForPin(Kind))
         {
-            context.Trace.Add(Kind, $"skipped: {routing.ChosenBy} pinned {routing.Chosen?.Id}");
             return new(StageOutcome.Continue);
         }
+
+        var routing = context.Routing;
 
         var features = PromptFeatures.Of(context);
         foreach (var rule in _rules)
