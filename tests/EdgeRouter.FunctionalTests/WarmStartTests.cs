@@ -96,6 +96,20 @@ public sealed class WarmStartTests : IDisposable
     }
 
     [Fact]
+    public async Task AGatewayDisposedWhileItsModelsWaitToLoadStopsWithoutLoadingThem()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var test = await TestGateway.StartAsync(Config(Path.Combine(ModelsDirectory, "edgerouter-encoder")),
+            options: o => o with { LoadModelsInBackground = true, BeforeBackgroundLoad = () => gate.Task });
+
+        await test.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(test.Gateway.ModelsReady.IsCompletedSuccessfully);
+        Assert.Null(test.Gateway.Cache);
+        Assert.DoesNotContain(test.Logs.Lines, l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+    }
+
+    [Fact]
     public async Task AModelThatCannotBeLoadedInTheBackgroundStopsTheGateway()
     {
         await using var test = await TestGateway.StartAsync(Config("/nonexistent/edgerouter-encoder"),

@@ -35,6 +35,7 @@ public sealed class GatewayApp : IAsyncDisposable
     private readonly PosixSignalRegistration? _sighup;
     private readonly LoadingModels? _models;
     private readonly CacheSlot _cache;
+    private readonly CancellationTokenSource _disposing = new();
 
     private GatewayApp(WebApplication app, SnapshotHolder snapshots, ConfigReloader? reloader, ConfigWatcher? watcher,
         PosixSignalRegistration? sighup, SimulatorServer? simulator, IReadOnlyList<Uri> addresses, LoadingModels? models, CacheSlot cache)
@@ -245,11 +246,23 @@ public sealed class GatewayApp : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        await _disposing.CancelAsync();
         _sighup?.Dispose();
         _watcher?.Dispose();
-        _reloader?.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        try
+        {
+            // A background load still running finishes (or stops at its next step) before its models and cache are disposed.
+            await ModelsReady;
+        }
+#pragma warning disable CA1031 // a failed load was logged and stopped the gateway when it happened
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        _reloader?.Dispose();
         if (Simulator is not null)
         {
             await Simulator.DisposeAsync();
@@ -262,6 +275,7 @@ public sealed class GatewayApp : IAsyncDisposable
 
         await _cache.DisposeAsync();
         _models?.Dispose();
+        _disposing.Dispose();
     }
 
     /// <summary>
@@ -306,13 +320,18 @@ public sealed class GatewayApp : IAsyncDisposable
         {
             if (options.BeforeBackgroundLoad is { } gate)
             {
-                await gate();
+                await gate().WaitAsync(_disposing.Token);
             }
 
             var started = Stopwatch.GetTimestamp();
             var loaded = await Task.Factory.StartNew(() => LoadModels(config, options)!, CancellationToken.None,
                 TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            models.Complete(loaded);
+            models.Complete(loaded); // from here the models are disposed with the gateway
+            if (_disposing.IsCancellationRequested)
+            {
+                return;
+            }
+
             LogEncoders(logger, loaded);
             if (config.Cache is { } cacheConfig && cache.Host is null)
             {
@@ -340,10 +359,18 @@ public sealed class GatewayApp : IAsyncDisposable
 
             GatewayLog.ModelsWarm(logger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
+        catch (OperationCanceledException) when (_disposing.IsCancellationRequested)
+        {
+            // The gateway is being disposed before its models were asked for.
+        }
         catch (Exception ex)
         {
             GatewayLog.ModelsFailed(logger, ex is ConfigurationException or StageBuildException ? ex.Message : ex.ToString());
-            _ = _app.StopAsync();
+            if (!_disposing.IsCancellationRequested)
+            {
+                _ = _app.StopAsync();
+            }
+
             throw;
         }
     }
