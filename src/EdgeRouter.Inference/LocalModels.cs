@@ -130,6 +130,34 @@ public sealed class LocalModels : ILocalModels, IDisposable
         return new LocalModels(runtime, encoders.ToFrozenDictionary(StringComparer.Ordinal), classifiers.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// The configured model folders (and ONNX Runtime file, when set) that do not exist, as (config path, reason): a
+    /// check cheap enough to run before serving when the models themselves load in the background.
+    /// </summary>
+    public static IReadOnlyList<(string Path, string Reason)> Missing(InferenceConfig config, string baseDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var missing = new List<(string, string)>();
+        if (config.OnnxRuntimePath is { Length: > 0 } runtimePath && !File.Exists(Resolve(baseDirectory, runtimePath)))
+        {
+            missing.Add(("inference.onnxRuntimePath", $"{Resolve(baseDirectory, runtimePath)} does not exist"));
+        }
+
+        foreach (var (kind, models) in new[] { ("encoders", config.Encoders.Select(e => (e.Key, e.Value.Path))), ("classifiers", config.Classifiers.Select(c => (c.Key, c.Value.Path))) })
+        {
+            foreach (var (name, path) in models)
+            {
+                var directory = Resolve(baseDirectory, path);
+                if (!Directory.Exists(directory))
+                {
+                    missing.Add(($"inference.{kind}.{name}", $"could not be loaded: directory {directory} not found"));
+                }
+            }
+        }
+
+        return missing;
+    }
+
     /// <inheritdoc />
     public bool TryGetEncoder(string name, [NotNullWhen(true)] out ITextEncoder? encoder)
     {

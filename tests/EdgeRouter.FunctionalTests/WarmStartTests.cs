@@ -112,12 +112,29 @@ public sealed class WarmStartTests : IDisposable
     [Fact]
     public async Task AModelThatCannotBeLoadedInTheBackgroundStopsTheGateway()
     {
-        await using var test = await TestGateway.StartAsync(Config("/nonexistent/edgerouter-encoder"),
-            options: o => o with { LoadModelsInBackground = true });
+        var empty = Directory.CreateDirectory(Path.Combine(_cacheDirectory + "-models", "edgerouter-encoder")).FullName;
+        try
+        {
+            await using var test = await TestGateway.StartAsync(Config(empty), options: o => o with { LoadModelsInBackground = true });
 
-        await Assert.ThrowsAnyAsync<Exception>(() => test.Gateway.ModelsReady.WaitAsync(TimeSpan.FromSeconds(30)));
-        await test.Gateway.WaitForShutdownAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Contains(test.Logs.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Critical
-            && l.Message.Contains("/nonexistent/edgerouter-encoder", StringComparison.Ordinal));
+            await Assert.ThrowsAnyAsync<Exception>(() => test.Gateway.ModelsReady.WaitAsync(TimeSpan.FromSeconds(30)));
+            await test.Gateway.WaitForShutdownAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Contains(test.Logs.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Critical
+                && l.Message.Contains("inference.encoders.default", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(_cacheDirectory + "-models", recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AMissingModelFolderStillStopsStartupBeforeServing()
+    {
+        var error = await Assert.ThrowsAsync<EdgeRouter.Hosting.ConfigurationException>(() =>
+            TestGateway.StartAsync(Config("/nonexistent/edgerouter-encoder"), options: o => o with { LoadModelsInBackground = true }));
+
+        Assert.Contains("inference.encoders.default", error.Message, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/edgerouter-encoder", error.Message, StringComparison.Ordinal);
     }
 }

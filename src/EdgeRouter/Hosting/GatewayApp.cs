@@ -117,6 +117,13 @@ public sealed class GatewayApp : IAsyncDisposable
         var logger = loggers.CreateLogger("EdgeRouter");
         var models = config.Inference is { } inference ? new LoadingModels(inference) : null;
         var background = options.LoadModelsInBackground && models is not null;
+        if (background && LocalModels.Missing(config.Inference!, BaseDirectory(options)) is { Count: > 0 } missing)
+        {
+            // A wrong path is the common mistake: it still stops startup, before serving, as a foreground load would.
+            await app.DisposeAsync();
+            throw new ConfigurationException(options.ConfigPath ?? EmbeddedDefaults.SourceName, [.. missing.Select(m => new ConfigError(m.Path, m.Reason))]);
+        }
+
         var cache = new CacheSlot();
         try
         {
