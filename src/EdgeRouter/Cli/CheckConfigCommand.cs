@@ -40,6 +40,19 @@ internal static class CheckConfigCommand
         }
 
         var config = result.Value.Config;
+        // The model folders too: the gateway checks them before serving (the models themselves load in the background).
+        var baseDirectory = path is null ? AppContext.BaseDirectory : Path.GetDirectoryName(Path.GetFullPath(path)) ?? AppContext.BaseDirectory;
+        if (config.Inference is { } inference && Inference.LocalModels.Missing(inference, baseDirectory) is { Count: > 0 } missing)
+        {
+            Console.Error.WriteLine($"{source}: {missing.Count} problem(s):");
+            foreach (var (at, reason) in missing)
+            {
+                Console.Error.WriteLine($"  {at}: {reason}");
+            }
+
+            return CommandLine.Usage;
+        }
+
         Console.WriteLine($"{source}: valid ({config.Providers.Count} providers, {result.Value.Catalog.All.Count} models, {config.Routes.Count} routes)");
         return CommandLine.Ok;
     }
