@@ -290,10 +290,13 @@ public sealed class StrategyTests
             await raced.Content.ReadAsStringAsync();
             var decision = Decision(raced);
             Assert.Equal("race", decision.GetProperty("strategy").GetString());
-            Assert.Equal(2, test.Sim.Stats("sim-cheap").Requests);
-            // The strong contestant was dispatched and lost; it may be aborted before the simulator even counts it.
+            // Both contestants were dispatched and the one that did not answer lost (the cheap one usually answers
+            // first, but on a loaded machine the strong one can); a loser may be aborted before the simulator counts it.
+            var winner = Header(raced, "x-edgerouter-model");
+            var loser = winner == "sim/cheap" ? "sim/strong" : "sim/cheap";
+            Assert.Contains(winner, new[] { "sim/cheap", "sim/strong" });
             Assert.Contains(decision.GetProperty("verdicts").EnumerateArray(), v =>
-                v.GetProperty("verifier").GetString() == "race" && v.GetProperty("model").GetString() == "sim/strong");
+                v.GetProperty("verifier").GetString() == "race" && v.GetProperty("model").GetString() == loser);
         }
     }
 
