@@ -131,27 +131,25 @@ public sealed class LocalModels : ILocalModels, IDisposable
     }
 
     /// <summary>
-    /// The configured model folders (and ONNX Runtime file, when set) that do not exist, as (config path, reason): a
-    /// check cheap enough to run before serving when the models themselves load in the background.
+    /// The configured model folders (and ONNX Runtime file, when set) that do not exist: a check cheap enough to run
+    /// before serving when the models themselves load in the background.
     /// </summary>
-    public static IReadOnlyList<(string Path, string Reason)> Missing(InferenceConfig config, string baseDirectory)
+    public static IReadOnlyList<ConfigError> Missing(InferenceConfig config, string baseDirectory)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var missing = new List<(string, string)>();
+        var missing = new List<ConfigError>();
         if (config.OnnxRuntimePath is { Length: > 0 } runtimePath && !File.Exists(Resolve(baseDirectory, runtimePath)))
         {
-            missing.Add(("inference.onnxRuntimePath", $"{Resolve(baseDirectory, runtimePath)} does not exist"));
+            missing.Add(new("inference.onnxRuntimePath", $"names a file that does not exist: {Resolve(baseDirectory, runtimePath)}"));
         }
 
-        foreach (var (kind, models) in new[] { ("encoders", config.Encoders.Select(e => (e.Key, e.Value.Path))), ("classifiers", config.Classifiers.Select(c => (c.Key, c.Value.Path))) })
+        var folders = config.Encoders.Select(e => ($"inference.encoders.{e.Key}", e.Value.Path))
+            .Concat(config.Classifiers.Select(c => ($"inference.classifiers.{c.Key}", c.Value.Path)));
+        foreach (var (at, path) in folders)
         {
-            foreach (var (name, path) in models)
+            if (!Directory.Exists(Resolve(baseDirectory, path)))
             {
-                var directory = Resolve(baseDirectory, path);
-                if (!Directory.Exists(directory))
-                {
-                    missing.Add(($"inference.{kind}.{name}", $"could not be loaded: directory {directory} not found"));
-                }
+                missing.Add(new(at, $"could not be loaded: directory {Resolve(baseDirectory, path)} not found"));
             }
         }
 

@@ -28,10 +28,15 @@ internal static class CheckConfigCommand
             ? ConfigLoader.Load(EmbeddedDefaults.ConfigJson(), stages, Environment.GetEnvironmentVariable)
             : ConfigLoader.LoadFile(path, stages, Environment.GetEnvironmentVariable);
         var source = path ?? EmbeddedDefaults.SourceName;
-        if (!result.IsValid)
+        // The model folders too, as the gateway checks them before serving (the models themselves load in the background).
+        var validated = result.Value;
+        var problems = validated is null ? result.Errors
+            : validated.Config.Inference is { } inference ? Inference.LocalModels.Missing(inference, GatewayApp.BaseDirectory(path))
+            : [];
+        if (problems.Count > 0)
         {
-            Console.Error.WriteLine($"{source}: {result.Errors.Count} problem(s):");
-            foreach (var problem in result.Errors)
+            Console.Error.WriteLine($"{source}: {problems.Count} problem(s):");
+            foreach (var problem in problems)
             {
                 Console.Error.WriteLine($"  {problem}");
             }
@@ -39,21 +44,8 @@ internal static class CheckConfigCommand
             return CommandLine.Usage;
         }
 
-        var config = result.Value.Config;
-        // The model folders too: the gateway checks them before serving (the models themselves load in the background).
-        var baseDirectory = path is null ? AppContext.BaseDirectory : Path.GetDirectoryName(Path.GetFullPath(path)) ?? AppContext.BaseDirectory;
-        if (config.Inference is { } inference && Inference.LocalModels.Missing(inference, baseDirectory) is { Count: > 0 } missing)
-        {
-            Console.Error.WriteLine($"{source}: {missing.Count} problem(s):");
-            foreach (var (at, reason) in missing)
-            {
-                Console.Error.WriteLine($"  {at}: {reason}");
-            }
-
-            return CommandLine.Usage;
-        }
-
-        Console.WriteLine($"{source}: valid ({config.Providers.Count} providers, {result.Value.Catalog.All.Count} models, {config.Routes.Count} routes)");
+        var config = validated!.Config;
+        Console.WriteLine($"{source}: valid ({config.Providers.Count} providers, {validated.Catalog.All.Count} models, {config.Routes.Count} routes)");
         return CommandLine.Ok;
     }
 }

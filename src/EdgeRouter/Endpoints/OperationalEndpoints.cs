@@ -34,7 +34,7 @@ internal sealed class OperationalEndpoints
     public async Task ReadyAsync(HttpContext http)
     {
         // Serving starts before the models are loaded (routes skip the stages that need them); "?full" asks for both.
-        var modelsLoaded = _modelsLoaded() && !_snapshots.Current.Warming;
+        var modelsLoaded = _modelsLoaded();
         var ready = _isReady() && (modelsLoaded || !http.Request.Query.ContainsKey("full"));
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))

@@ -36,12 +36,15 @@ public sealed class GatewayApp : IAsyncDisposable
     private readonly LoadingModels? _models;
     private readonly CacheSlot _cache;
     private readonly CancellationTokenSource _disposing = new();
+    private readonly TaskCompletionSource _modelsReady;
 
     private GatewayApp(WebApplication app, SnapshotHolder snapshots, ConfigReloader? reloader, ConfigWatcher? watcher,
-        PosixSignalRegistration? sighup, SimulatorServer? simulator, IReadOnlyList<Uri> addresses, LoadingModels? models, CacheSlot cache)
+        PosixSignalRegistration? sighup, SimulatorServer? simulator, IReadOnlyList<Uri> addresses, LoadingModels? models, CacheSlot cache,
+        TaskCompletionSource modelsReady)
     {
         _app = app;
         _models = models;
+        _modelsReady = modelsReady;
         _cache = cache;
         _snapshots = snapshots;
         _reloader = reloader;
@@ -71,7 +74,7 @@ public sealed class GatewayApp : IAsyncDisposable
     /// Completes when the in-process models are loaded and every route runs all its stages: at once unless
     /// <see cref="GatewayOptions.LoadModelsInBackground"/>; faults (and the gateway stops) when a model cannot be loaded.
     /// </summary>
-    public Task ModelsReady { get; private set; } = Task.CompletedTask;
+    public Task ModelsReady => _modelsReady.Task;
 
     /// <summary>The configuration snapshot new requests use.</summary>
     public GatewaySnapshot Snapshot => _snapshots.Current;
@@ -117,11 +120,18 @@ public sealed class GatewayApp : IAsyncDisposable
         var logger = loggers.CreateLogger("EdgeRouter");
         var models = config.Inference is { } inference ? new LoadingModels(inference) : null;
         var background = options.LoadModelsInBackground && models is not null;
-        if (background && LocalModels.Missing(config.Inference!, BaseDirectory(options)) is { Count: > 0 } missing)
+        if (background && LocalModels.Missing(config.Inference!, BaseDirectory(options.ConfigPath)) is { Count: > 0 } missing)
         {
             // A wrong path is the common mistake: it still stops startup, before serving, as a foreground load would.
             await app.DisposeAsync();
-            throw new ConfigurationException(options.ConfigPath ?? EmbeddedDefaults.SourceName, [.. missing.Select(m => new ConfigError(m.Path, m.Reason))]);
+            throw new ConfigurationException(options.ConfigPath ?? EmbeddedDefaults.SourceName, missing);
+        }
+
+        // The one record of whether the models are in: set at once without a background load, else by the warm-up.
+        var modelsReady = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!background)
+        {
+            modelsReady.SetResult();
         }
 
         var cache = new CacheSlot();
@@ -143,7 +153,7 @@ public sealed class GatewayApp : IAsyncDisposable
         // The cache needs its encoder's dimensions: while that encoder loads in the background, the cache opens after it.
         if (config.Cache is { } cacheConfig && (!background || cacheConfig.Encoder is null))
         {
-            cache.Host = CacheHost.Start(cacheConfig, localModels, BaseDirectory(options), options.Time, loggers.CreateLogger("EdgeRouter.Cache"));
+            cache.Host = CacheHost.Start(cacheConfig, localModels, BaseDirectory(options.ConfigPath), options.Time, loggers.CreateLogger("EdgeRouter.Cache"));
         }
 
         var registry = new MetricsRegistry();
@@ -193,7 +203,7 @@ public sealed class GatewayApp : IAsyncDisposable
             var dispatcher = new ChatDispatcher(metrics, loggers.CreateLogger("EdgeRouter.Dispatch"), options.Time);
             var recorder = new RequestRecorder(metrics, loggers, latencies);
             MapEndpoints(app, snapshots, dispatcher, recorder, registry, localModels, config.Cache, cache, options.Environment, logger,
-                () => Volatile.Read(ref ready), () => models?.Loaded is not null || models is null);
+                () => Volatile.Read(ref ready), () => modelsReady.Task.IsCompletedSuccessfully);
             await app.StartAsync(cancellationToken);
         }
         catch
@@ -231,11 +241,11 @@ public sealed class GatewayApp : IAsyncDisposable
 
         Volatile.Write(ref ready, true);
         GatewayLog.Started(logger, Version, string.Join(", ", addresses), source, config.Routes.Count, snapshots.Current.Catalog.All.Count);
-        var gateway = new GatewayApp(app, snapshots, reloader, watcher, sighup, simulator, addresses, models, cache);
+        var gateway = new GatewayApp(app, snapshots, reloader, watcher, sighup, simulator, addresses, models, cache, modelsReady);
         if (background)
         {
             var warmUp = new WarmUp(options, config, models!, cache, services, snapshots, reloader, registry, loggers, logger);
-            gateway.ModelsReady = Task.Run(() => gateway.WarmUpAsync(warmUp), CancellationToken.None);
+            _ = Task.Run(() => gateway.WarmUpAsync(warmUp), CancellationToken.None);
         }
 
         return gateway;
@@ -296,7 +306,7 @@ public sealed class GatewayApp : IAsyncDisposable
             return null;
         }
 
-        var baseDirectory = BaseDirectory(options);
+        var baseDirectory = BaseDirectory(options.ConfigPath);
         try
         {
             return LocalModels.Load(inference, baseDirectory);
@@ -317,8 +327,8 @@ public sealed class GatewayApp : IAsyncDisposable
 
     /// <summary>
     /// The background load: the models (on their own thread), then the semantic cache that needs their dimensions,
-    /// then a snapshot built from the same configuration with them, swapped in with config reloads held off. A model
-    /// that cannot be loaded stops the gateway, as it would have stopped startup.
+    /// then a snapshot built from the same configuration with them, swapped in with config reloads held off; completes
+    /// <see cref="ModelsReady"/>. A model that cannot be loaded stops the gateway, as it would have stopped startup.
     /// </summary>
     private async Task WarmUpAsync(WarmUp warmUp)
     {
@@ -336,13 +346,14 @@ public sealed class GatewayApp : IAsyncDisposable
             models.Complete(loaded); // from here the models are disposed with the gateway
             if (_disposing.IsCancellationRequested)
             {
+                _modelsReady.SetResult();
                 return;
             }
 
             LogEncoders(logger, loaded);
             if (config.Cache is { } cacheConfig && cache.Host is null)
             {
-                var host = CacheHost.Start(cacheConfig, models, BaseDirectory(options), options.Time, loggers.CreateLogger("EdgeRouter.Cache"));
+                var host = CacheHost.Start(cacheConfig, models, BaseDirectory(options.ConfigPath), options.Time, loggers.CreateLogger("EdgeRouter.Cache"));
                 host.RegisterMetrics(registry);
                 services.Add(typeof(SemanticCache), host.Cache);
                 cache.Host = host;
@@ -365,10 +376,12 @@ public sealed class GatewayApp : IAsyncDisposable
             }
 
             GatewayLog.ModelsWarm(logger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            _modelsReady.SetResult();
         }
         catch (OperationCanceledException) when (_disposing.IsCancellationRequested)
         {
             // The gateway is being disposed before its models were asked for.
+            _modelsReady.SetResult();
         }
         catch (Exception ex)
         {
@@ -378,7 +391,7 @@ public sealed class GatewayApp : IAsyncDisposable
                 _ = _app.StopAsync();
             }
 
-            throw;
+            _modelsReady.SetException(ex);
         }
     }
 
@@ -399,7 +412,7 @@ public sealed class GatewayApp : IAsyncDisposable
     }
 
     /// <summary>Where relative paths in the config start: the config file's folder, else the binary's.</summary>
-    private static string BaseDirectory(GatewayOptions options) => options.ConfigPath is { } path
+    internal static string BaseDirectory(string? configPath) => configPath is { } path
         ? Path.GetDirectoryName(Path.GetFullPath(path)) ?? AppContext.BaseDirectory
         : AppContext.BaseDirectory;
 

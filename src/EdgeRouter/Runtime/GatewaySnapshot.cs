@@ -40,9 +40,6 @@ public sealed class GatewaySnapshot
     /// <summary>Configured routes, in configuration order.</summary>
     public IEnumerable<RouteRuntime> Routes => Config.Routes.Keys.Select(name => _routes[name]);
 
-    /// <summary>True when some stage stands aside because its model is still loading.</summary>
-    public bool Warming => _routes.Values.Any(route => route.Stages.Any(stage => stage is WarmingStage));
-
     /// <summary>
     /// Builds a snapshot. Provider runtimes whose settings did not change are carried over from
     /// <paramref name="previous"/>; the replaced ones are added to <paramref name="retired"/>.
