@@ -27,6 +27,7 @@ public sealed class ReplayScenarioTests
         {
             LearnedStage = ReplayCommand.DefaultLearnedStage(),
             LearnedSource = "test",
+            CostRouter = ReplayCommand.DefaultCostRouter(),
             ModelsDirectory = "/models",
             CacheDirectory = "/tmp/edgerouter-replay-test",
         };

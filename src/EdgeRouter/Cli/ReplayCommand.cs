@@ -81,6 +81,7 @@ internal static class ReplayCommand
         {
             LearnedStage = learnedStage,
             LearnedSource = learnedSource,
+            CostRouter = DefaultCostRouter(),
             JudgeAccuracy = judgeAccuracy,
             TimeScale = timeScale,
             ModelsDirectory = modelsDirectory,
@@ -131,14 +132,24 @@ internal static class ReplayCommand
     }
 
     /// <summary>The <c>learned</c> stage of the embedded default's <c>race</c> route, as shipped.</summary>
-    internal static string DefaultLearnedStage()
+    internal static string DefaultLearnedStage() =>
+        FirstOfKind(EmbeddedRoute("race")?["stages"], LearnedRouterFactory.KindName, "the race route's stages");
+
+    /// <summary>The cost router of the embedded default's <c>auto</c> route mixture, as shipped (its calibration and floor).</summary>
+    internal static string DefaultCostRouter() =>
+        FirstOfKind(FirstOfKindNode(EmbeddedRoute("auto")?["stages"], "mor")?["routers"], "cost", "the auto route's mixture");
+
+    private static JsonNode? EmbeddedRoute(string name)
     {
         var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
-        var stages = JsonNode.Parse(EmbeddedDefaults.ConfigJson(), documentOptions: options)?["routes"]?["race"]?["stages"]?.AsArray();
-        var learned = stages?.FirstOrDefault(s => s?["kind"]?.GetValue<string>() == LearnedRouterFactory.KindName)
-            ?? throw new InvalidOperationException("the embedded default config has no learned stage in its race route");
-        return learned.ToJsonString();
+        return JsonNode.Parse(EmbeddedDefaults.ConfigJson(), documentOptions: options)?["routes"]?[name];
     }
+
+    private static JsonNode? FirstOfKindNode(JsonNode? list, string kind) =>
+        list?.AsArray().FirstOrDefault(item => item?["kind"]?.GetValue<string>() == kind);
+
+    private static string FirstOfKind(JsonNode? list, string kind, string where) =>
+        FirstOfKindNode(list, kind)?.ToJsonString() ?? throw new InvalidOperationException($"the embedded default config has no {kind} in {where}");
 
     private static bool TryNumber(string[] args, string name, double fallback, double min, double max, out double value)
     {

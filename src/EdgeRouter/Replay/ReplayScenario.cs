@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using EdgeRouter.Configuration;
 
 namespace EdgeRouter.Replay;
@@ -30,11 +31,8 @@ internal sealed record ReplaySettings
 
     public required string CacheDirectory { get; init; }
 
-    /// <summary>Per-model quality calibration for the cost router: P(correct) = σ(intercept + slope · p).</summary>
-    public (double Intercept, double Slope) CheapQuality { get; init; } = (2.0904, -2.3485);
-
-    /// <inheritdoc cref="CheapQuality"/>
-    public (double Intercept, double Slope) StrongQuality { get; init; } = (-1.2315, 4.7520);
+    /// <summary>The mixture's cost router (a <c>mor</c> member object with its quality calibration and floor).</summary>
+    public required string CostRouter { get; init; }
 }
 
 /// <summary>
@@ -101,15 +99,14 @@ internal static class ReplayScenario
     {
         var learned = settings.LearnedStage;
         // The mixture's member is the same stage object with a name.
-        var accuracy = "{ \"name\": \"accuracy\", " + learned.TrimStart()[1..];
+        var accuracy = JsonNode.Parse(learned)!.AsObject();
+        accuracy.Insert(0, "name", "accuracy");
         var judge = """{ "kind": "judge", "model": "sim/judge", "minScore": 7 }""";
         var mor = $$"""
             { "kind": "mor",
               "routers": [
-                {{accuracy}},
-                { "name": "cost", "kind": "cost", "qualityFloor": 0.675, "quality": {
-                    "sim/cheap": { "intercept": {{N(settings.CheapQuality.Intercept)}}, "slope": {{N(settings.CheapQuality.Slope)}} },
-                    "sim/strong": { "intercept": {{N(settings.StrongQuality.Intercept)}}, "slope": {{N(settings.StrongQuality.Slope)}} } } },
+                {{accuracy.ToJsonString()}},
+                {{settings.CostRouter}},
                 { "name": "latency", "kind": "latency" } ],
               "weights": { "default": { "accuracy": 0.6, "cost": 0.3, "latency": 0.1 } } }
             """;
@@ -154,8 +151,6 @@ internal static class ReplayScenario
     }
 
     private static string D(decimal value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string N(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(string))]
