@@ -1,7 +1,7 @@
 using System.Text;
-using EdgeRouter.Protocol;
 using System.Text.Json;
 using EdgeRouter.Pipeline;
+using EdgeRouter.Protocol;
 
 namespace EdgeRouter.Routing.Routers;
 
